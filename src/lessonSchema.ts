@@ -7,7 +7,10 @@ export const paperSchema = z.object({
   /** Full title of the paper. */
   title: z.string().min(1),
   /** arXiv identifier such as "1603.05027"; used to link the paper. */
-  arxiv: z.string().regex(/^\d{4}\.\d{4,5}$/, 'expected an arXiv id such as 1603.05027').optional(),
+  arxiv: z
+    .string()
+    .regex(/^\d{4}\.\d{4,5}$/, 'expected an arXiv id such as 1603.05027')
+    .optional(),
 });
 
 /** Frontmatter every lesson must have; a mistake fails the build with the field and the reason. */

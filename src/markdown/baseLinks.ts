@@ -10,7 +10,7 @@ export function withBasePath(url: string, base: string): string {
 export function baseLinksPlugin(base: string) {
   return {
     name: 'reslab-base-links',
-    link(node: { url: string }) {
+    link<Node extends { url: string }>(node: Node): Node | undefined {
       const url = withBasePath(node.url, base);
       return url === node.url ? undefined : { ...node, url };
     },

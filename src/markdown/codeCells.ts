@@ -26,7 +26,9 @@ export function codeCellsPlugin(context: { sourceFormat: string; fileURL?: URL }
       }
       const id = meta.attributes.id ?? `cell-${seen.size + 1}`;
       if (!isValidCellId(id)) {
-        throw new Error(`invalid cell id: ${JSON.stringify(id)}${where} (expected lower-case letters, digits, -)`);
+        throw new Error(
+          `invalid cell id: ${JSON.stringify(id)}${where} (expected lower-case letters, digits, -)`,
+        );
       }
       if (seen.has(id)) throw new Error(`invalid cell id: ${JSON.stringify(id)}${where} (used twice)`);
       seen.add(id);

@@ -3,7 +3,12 @@ import katex from 'katex';
 /** Renders TeX to KaTeX HTML + MathML at build time; a TeX error fails the build with the formula. */
 export function renderMath(tex: string, displayMode: boolean): string {
   try {
-    const html = katex.renderToString(tex, { displayMode, throwOnError: true, output: 'htmlAndMathml', strict: 'error' });
+    const html = katex.renderToString(tex, {
+      displayMode,
+      throwOnError: true,
+      output: 'htmlAndMathml',
+      strict: 'error',
+    });
     // The MathML copy is for screen readers; keep it out of the search index so text is not indexed twice.
     return html.replace('<span class="katex-mathml">', '<span class="katex-mathml" data-pagefind-ignore>');
   } catch (error) {

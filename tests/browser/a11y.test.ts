@@ -5,7 +5,13 @@ import { readFile } from 'node:fs/promises';
 import { openSite, type Site } from './harness.ts';
 
 const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const pages = ['', 'lessons/00-about-this-site/', 'lessons/01-vgg-blocks/', 'search/?q=block', 'no-such-page/'];
+const pages = [
+  '',
+  'lessons/00-about-this-site/',
+  'lessons/01-vgg-blocks/',
+  'search/?q=block',
+  'no-such-page/',
+];
 
 let site: Site;
 before(async () => {

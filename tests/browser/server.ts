@@ -44,7 +44,9 @@ export async function serveStatic(root: string, base: string): Promise<StaticSer
     try {
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
-      response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(body);
+      response
+        .writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' })
+        .end(body);
     } catch {
       const notFound = await readFile(join(root, '404.html')).catch(() => Buffer.from('not found'));
       response.writeHead(404, { 'content-type': 'text/html; charset=utf-8' }).end(notFound);

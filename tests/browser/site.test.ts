@@ -29,16 +29,27 @@ describe('lesson page', () => {
     assert.ok((await page.locator('.katex-display').count()) >= 2, 'display math rendered');
     assert.ok((await page.locator('.katex math').count()) >= 5, 'MathML for screen readers');
     // The KaTeX stylesheet matches the markup: a fraction's parts are laid out, not stacked as text.
-    const katexFont = await page.locator('.katex').first().evaluate((el) => getComputedStyle(el).fontFamily);
+    const katexFont = await page
+      .locator('.katex')
+      .first()
+      .evaluate((el) => getComputedStyle(el).fontFamily);
     assert.match(katexFont, /KaTeX_Main/);
     const cell = page.locator('code-cell[data-cell-id="vgg-block"]');
     assert.equal(await cell.count(), 1);
     const source = JSON.parse((await cell.locator('script[data-cell-source]').textContent()) ?? '');
     assert.match(source, /^function vggBlock\(numConvs: number, channels: number\): tf\.Sequential/);
-    assert.ok((await cell.locator('pre.astro-code span[style*="--shiki-dark"]').count()) > 10, 'cell is highlighted');
+    assert.ok(
+      (await cell.locator('pre.astro-code span[style*="--shiki-dark"]').count()) > 10,
+      'cell is highlighted',
+    );
     // No script is needed for math or highlighting: the page has no inline KaTeX/Shiki runtime.
-    const scripts = await page.locator('script[src]').evaluateAll((els) => els.map((e) => e.getAttribute('src')));
-    assert.ok(scripts.every((src) => !/katex|shiki/i.test(src ?? '')), `unexpected scripts: ${scripts}`);
+    const scripts = await page
+      .locator('script[src]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('src')));
+    assert.ok(
+      scripts.every((src) => !/katex|shiki/i.test(src ?? '')),
+      `unexpected scripts: ${scripts}`,
+    );
     assert.deepEqual(problems, []);
   });
 
@@ -49,7 +60,10 @@ describe('lesson page', () => {
     assert.equal(await page.locator('.pager-previous').count(), 0);
     await page.locator('.pager-next').click();
     await page.waitForURL(/01-vgg-blocks/);
-    assert.equal(await page.locator('.pager-previous').getAttribute('href'), `${base}lessons/00-about-this-site/`);
+    assert.equal(
+      await page.locator('.pager-previous').getAttribute('href'),
+      `${base}lessons/00-about-this-site/`,
+    );
   });
 });
 
@@ -58,7 +72,10 @@ describe('theme', () => {
     const { page } = await site.open('lessons/01-vgg-blocks/');
     const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
     const codeColour = () =>
-      page.locator('pre.astro-code').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+      page
+        .locator('pre.astro-code')
+        .first()
+        .evaluate((el) => getComputedStyle(el).backgroundColor);
     assert.equal(await theme(), 'light');
     const lightBg = await codeColour();
     await page.getByRole('button', { name: 'Switch to dark theme' }).click();
@@ -88,7 +105,10 @@ describe('search', () => {
     assert.equal(await first.textContent(), 'VGG blocks');
     assert.equal(await first.getAttribute('href'), `${base}lessons/01-vgg-blocks/`);
     const marked = await page.locator('.search-results li').first().locator('mark').allTextContents();
-    assert.ok(marked.some((word) => /receptive/i.test(word)), `highlighted: ${marked}`);
+    assert.ok(
+      marked.some((word) => /receptive/i.test(word)),
+      `highlighted: ${marked}`,
+    );
     assert.deepEqual(problems, []);
   });
 
@@ -97,7 +117,7 @@ describe('search', () => {
     await page.getByLabel('Search lessons').fill('notebook');
     await page.getByLabel('Search lessons').press('Enter');
     await page.locator('.search-results li a').first().waitFor();
-    assert.match(await page.locator('.search-status').textContent() ?? '', /result/);
+    assert.match((await page.locator('.search-status').textContent()) ?? '', /result/);
   });
 });
 
@@ -113,9 +133,11 @@ describe('static hosting under a base path', () => {
       seen.add(url);
       const response = await page.goto(url);
       if (!response || response.status() !== 200) failures.push(`${response?.status()} ${url}`);
-      const links = await page.locator('a[href], link[href], script[src], img[src]').evaluateAll((els) =>
-        els.map((el) => (el as HTMLAnchorElement).href || (el as HTMLScriptElement).src),
-      );
+      const links = await page
+        .locator('a[href], link[href], script[src], img[src]')
+        .evaluateAll((els) =>
+          els.map((el) => (el as HTMLAnchorElement).href || (el as HTMLScriptElement).src),
+        );
       for (const link of links) {
         const target = new URL(link);
         target.hash = '';
@@ -130,7 +152,9 @@ describe('static hosting under a base path', () => {
     }
     assert.deepEqual(failures, []);
     await page.goto(site.url(''));
-    const lessons = await page.locator('.lesson-list a').evaluateAll((els) => els.map((a) => (a as HTMLAnchorElement).href));
+    const lessons = await page
+      .locator('.lesson-list a')
+      .evaluateAll((els) => els.map((a) => (a as HTMLAnchorElement).href));
     assert.ok(lessons.length >= 2 && lessons.every((lesson) => seen.has(lesson)), `crawled ${[...seen]}`);
   });
 
