@@ -12,10 +12,10 @@ function handBuiltBlock(projection: boolean): tf.LayersModel {
   f = tf.layers.reLU({ name: 'relu1' }).apply(f);
   f = tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', name: 'conv2' }).apply(f);
   f = tf.layers.batchNormalization({ name: 'bn2' }).apply(f);
-  let shortcut = x;
+  let shortcut: tf.SymbolicTensor = x;
   if (projection) {
-    shortcut = tf.layers.conv2d({ filters, kernelSize: 1, strides, name: 'shortcut' }).apply(x);
-    shortcut = tf.layers.batchNormalization({ name: 'shortcut_bn' }).apply(shortcut);
+    const projected = tf.layers.conv2d({ filters, kernelSize: 1, strides, name: 'shortcut' }).apply(x);
+    shortcut = tf.layers.batchNormalization({ name: 'shortcut_bn' }).apply(projected) as tf.SymbolicTensor;
   }
   const sum = tf.layers.add({ name: 'add' }).apply([f, shortcut] as tf.SymbolicTensor[]);
   const y = tf.layers.reLU({ name: 'out' }).apply(sum) as tf.SymbolicTensor;

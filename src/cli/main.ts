@@ -1,0 +1,150 @@
+import { parseArgs } from 'node:util';
+import { buildModel, listModels, parseVariants } from '../lib/models/registry.ts';
+import { traceModel } from '../lib/trace.ts';
+import { formatTrace, renderTable } from './format.ts';
+
+/** Where the CLI writes; tests pass fakes. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const defaultIo: CliIo = {
+  stdout: (text) => process.stdout.write(`${text}\n`),
+  stderr: (text) => process.stderr.write(`${text}\n`),
+};
+
+const USAGE = `usage:
+  reslab list [--json]
+  reslab trace <model> [--input H,W,C] [--classes N] [--width W] [--seed S]
+               [--variant key=value[,key=value]] [--shapes tf|torch] [--layers] [--json]`;
+
+const TRACE_OPTIONS = {
+  input: { type: 'string' },
+  classes: { type: 'string' },
+  width: { type: 'string' },
+  seed: { type: 'string' },
+  variant: { type: 'string', multiple: true },
+  shapes: { type: 'string' },
+  layers: { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Runs the `reslab` command line and returns its exit code (0 ok, 1 bad input, 2 usage). */
+export function runCli(argv: readonly string[], io: CliIo = defaultIo): number {
+  const [command, ...rest] = argv;
+  try {
+    if (command === 'list') return list(rest, io);
+    if (command === 'trace') return trace(rest, io);
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      io.stdout(USAGE);
+      return command === undefined ? 2 : 0;
+    }
+    io.stderr(`invalid command: ${JSON.stringify(command)} (expected one of list, trace)\n${USAGE}`);
+    return 2;
+  } catch (error) {
+    io.stderr(error instanceof Error ? error.message : String(error));
+    return 1;
+  }
+}
+
+function list(args: readonly string[], io: CliIo): number {
+  const { values } = parseStrict(args, { json: { type: 'boolean' } }, false);
+  const models = listModels();
+  if (values.json) {
+    io.stdout(JSON.stringify(models, null, 2));
+    return 0;
+  }
+  const rows = models.map((m) => [
+    m.name,
+    m.inputShape.join(','),
+    String(m.classes),
+    Object.keys(m.variants).join(', ') || '-',
+    m.description,
+  ]);
+  io.stdout(renderTable(['model', 'input', 'classes', 'variants', 'description'], rows, [0, 3, 4]));
+  io.stdout(
+    '\nvariant values: reslab trace <model> --variant <key>=<value>; a bad value lists the allowed ones.',
+  );
+  return 0;
+}
+
+function trace(args: readonly string[], io: CliIo): number {
+  const { values, positionals } = parseStrict(args, TRACE_OPTIONS, true);
+  if (values.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const name = positionals[0];
+  if (!name || positionals.length > 1) {
+    const models = listModels().map((m) => m.name);
+    throw new Error(
+      `invalid model: ${JSON.stringify(positionals.join(' ') || undefined)} (expected one of ${models.join(', ')})`,
+    );
+  }
+  const shapes = values.shapes ?? 'tf';
+  if (shapes !== 'tf' && shapes !== 'torch') {
+    throw new Error(`invalid --shapes: ${JSON.stringify(shapes)} (expected one of tf, torch)`);
+  }
+  const variants = parseVariants(name, values.variant ?? []);
+  const model = buildModel(name, {
+    inputShape: values.input === undefined ? undefined : parseShape(values.input),
+    classes: values.classes === undefined ? undefined : parseNumber(values.classes, 'classes'),
+    width: values.width === undefined ? undefined : parseNumber(values.width, 'width'),
+    seed: values.seed === undefined ? undefined : parseNumber(values.seed, 'seed'),
+    variants,
+  });
+  try {
+    const result = traceModel(model);
+    if (values.json) {
+      const { model: _tfName, ...rest } = result;
+      io.stdout(JSON.stringify({ model: name, variants, ...rest }, null, 2));
+    } else {
+      io.stdout(formatTrace(result, name, shapes, values.layers ?? false));
+    }
+  } finally {
+    model.dispose();
+  }
+  return 0;
+}
+
+type Options = Parameters<typeof parseArgs>[0] extends infer C
+  ? C extends { options?: infer O }
+    ? O
+    : never
+  : never;
+
+function parseStrict<O extends NonNullable<Options>>(
+  args: readonly string[],
+  options: O,
+  allowPositionals: boolean,
+) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals, strict: true });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const allowed = Object.keys(options)
+      .map((k) => `--${k}`)
+      .join(', ');
+    throw new Error(`invalid option: ${message.split('.')[0]} (expected ${allowed})`);
+  }
+}
+
+function parseShape(text: string): [number, number, number] {
+  const parts = text.split(',').map((p) => Number(p.trim()));
+  if (parts.length !== 3 || parts.some((p) => !Number.isInteger(p) || p <= 0)) {
+    throw new Error(
+      `invalid --input: ${JSON.stringify(text)} (expected H,W,C of positive integers, e.g. 224,224,3)`,
+    );
+  }
+  return parts as [number, number, number];
+}
+
+function parseNumber(text: string, what: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n)) {
+    throw new Error(`invalid --${what}: ${JSON.stringify(text)} (expected a number)`);
+  }
+  return n;
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// `reslab`: lists the library's models and traces them (shapes, parameters, multiply-accumulates).
+import * as tf from '@tensorflow/tfjs';
+import { runCli } from './main.ts';
+
+// The CPU backend greets Node users with a tfjs-node advertisement on stderr; the CLI stays quiet.
+tf.env().set('PROD', true);
+// A closed pipe (`reslab list | head`) is a normal end for a command-line tool, not a crash.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+process.exitCode = runCli(process.argv.slice(2));
