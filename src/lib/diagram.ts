@@ -58,6 +58,14 @@ export function describeLayer(className: string, config: LayerConfig): Pick<Diag
       const s = pair(config.strides ?? config.poolSize);
       return { label: `${p}×${p} max-pool${s > 1 ? `, /${s}` : ''}`, kind: 'other' };
     }
+    case 'Scale':
+      return { label: `× ${config.scale}`, kind: 'other' };
+    case 'GateCombine':
+      return { label: config.mode === 'exclusive' ? '(1−g)·x + g·F' : '(1−g)·x + F', kind: 'merge' };
+    case 'ShortcutDropout':
+      return { label: `dropout ${config.rate}, no rescaling`, kind: 'other' };
+    case 'ZeroPadShortcut':
+      return { label: `subsample /${config.strides}, zero-pad to ${config.channels}`, kind: 'other' };
     case 'GlobalAveragePooling2D':
       return { label: 'global avg-pool', kind: 'other' };
     default:
@@ -140,8 +148,10 @@ export function drawBlockDiagram(model: tf.LayersModel, options: BlockDiagramOpt
   const rows = Math.max(...nodes.map((node) => node.rank)) + 1;
   const centreX = (node: Placed) => 20 + node.column * columnWidth + boxWidth / 2;
   const centreY = (node: Placed) => 20 + node.rank * rowHeight + boxHeight / 2;
-  const halfHeight = (node: Placed) => (node.kind === 'merge' ? radius : boxHeight / 2);
-  const halfWidth = (node: Placed) => (node.kind === 'merge' ? radius : boxWidth / 2);
+  // Short merges (+, ×) are drawn as circles; gate combinations with a formula get a box.
+  const isCircle = (node: Placed) => node.kind === 'merge' && node.label.length <= 2;
+  const halfHeight = (node: Placed) => (isCircle(node) ? radius : boxHeight / 2);
+  const halfWidth = (node: Placed) => (isCircle(node) ? radius : boxWidth / 2);
   const laneX = 20 + columns * columnWidth - 20;
   const id = (options.id ?? `diagram-${model.name}`).replace(/[^\w-]/g, '-');
 
@@ -173,7 +183,7 @@ export function drawBlockDiagram(model: tf.LayersModel, options: BlockDiagramOpt
     const y = centreY(node);
     const label = escapeXml(node.label);
     const title = `<title>${escapeXml(`${node.name} (${node.className})`)}</title>`;
-    if (node.kind === 'merge') {
+    if (isCircle(node)) {
       return `<g>${title}<circle cx="${x}" cy="${y}" r="${radius}" fill="${fills.merge}" stroke="currentColor" stroke-width="1.4"/><text x="${x}" y="${y + 5}" text-anchor="middle" font-size="16" fill="#111">${label}</text></g>`;
     }
     return `<g>${title}<rect x="${x - boxWidth / 2}" y="${y - boxHeight / 2}" width="${boxWidth}" height="${boxHeight}" rx="6" fill="${fills[node.kind]}" stroke="currentColor" stroke-width="1.2"/><text x="${x}" y="${y + 4.5}" text-anchor="middle" font-size="13" fill="#111">${label}</text></g>`;

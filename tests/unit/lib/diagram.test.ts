@@ -1,6 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { describeLayer, drawBlockDiagram, layoutGraph, readModelGraph } from '../../../src/lib/diagram.ts';
+import {
+  buildBlockModel,
+  residualUnit,
+  SHORTCUT_VARIANTS,
+  type ActivationVariant,
+} from '../../../src/lib/index.ts';
 
 /** A post-activation basic block written out by hand with tf.layers, optionally with a 1×1 projection. */
 function handBuiltBlock(projection: boolean): tf.LayersModel {
@@ -57,6 +63,40 @@ describe('block diagrams from the model graph', () => {
     expect(svg).toContain('3×3 conv, 8, /2');
     expect(svg).toContain('1×1 conv, 8, /2');
     expect(svg.match(/marker-end=/g)).toHaveLength(10); // one arrow per graph edge
+    model.dispose();
+  });
+});
+
+test('custom shortcut layers get their formula as a label', () => {
+  expect(describeLayer('GateCombine', { mode: 'exclusive' }).label).toBe('(1−g)·x + g·F');
+  expect(describeLayer('GateCombine', { mode: 'shortcutOnly' }).label).toBe('(1−g)·x + F');
+  expect(describeLayer('Scale', { scale: 0.5 }).label).toBe('× 0.5');
+  expect(describeLayer('ShortcutDropout', { rate: 0.5 }).label).toBe('dropout 0.5, no rescaling');
+});
+
+describe('diagrams of the library blocks follow Fig. 4 of He et al. 2016', () => {
+  const mainPath = (activation: ActivationVariant) => {
+    const model = buildBlockModel(residualUnit({ name: 'unit', filters: 4, activation }), [6, 6, 4]);
+    const labels = layoutGraph(readModelGraph(model))
+      .filter((node) => node.column === 0)
+      .map((node) => node.label);
+    model.dispose();
+    return labels.join(' → ');
+  };
+  test.each([
+    ['original', 'x → 3×3 conv, 4 → BN → ReLU → 3×3 conv, 4 → BN → + → ReLU'],
+    ['bnAfterAddition', 'x → 3×3 conv, 4 → BN → ReLU → 3×3 conv, 4 → + → BN → ReLU'],
+    ['reluBeforeAddition', 'x → 3×3 conv, 4 → BN → ReLU → 3×3 conv, 4 → BN → ReLU → +'],
+    ['reluOnlyPreactivation', 'x → ReLU → 3×3 conv, 4 → BN → ReLU → 3×3 conv, 4 → BN → +'],
+    ['fullPreactivation', 'x → BN → ReLU → 3×3 conv, 4 → BN → ReLU → 3×3 conv, 4 → +'],
+  ] as const)('%s: %s', (activation, expected) => {
+    expect(mainPath(activation)).toBe(expected);
+  });
+
+  test.each(SHORTCUT_VARIANTS)('the %s shortcut draws with every layer placed', (shortcut) => {
+    const model = buildBlockModel(residualUnit({ name: 'unit', filters: 4, shortcut }), [6, 6, 4]);
+    const svg = drawBlockDiagram(model);
+    expect(svg.match(/<g>/g)).toHaveLength(model.layers.length);
     model.dispose();
   });
 });
