@@ -1,25 +1,8 @@
 import type { ModelTrace } from '../lib/trace.ts';
+import { formatCount, formatMacs, formatShape } from '../lib/format.ts';
 
 /** Which order the table prints shapes in. */
 export type ShapeOrder = 'tf' | 'torch';
-
-/** Formats an integer with thousands separators: 25557032 → "25,557,032". */
-export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
-}
-
-/** Formats a MAC count compactly: 4089184256 → "4.09 G". */
-export function formatMacs(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
-  if (n >= 1e3) return `${(n / 1e3).toFixed(2)} K`;
-  return String(n);
-}
-
-/** Formats a shape as "1×64×56×56". */
-export function formatShape(shape: readonly number[]): string {
-  return shape.join('×');
-}
 
 /** Renders rows as an aligned text table; columns listed in `leftAligned` (default: the first) pad right. */
 export function renderTable(header: string[], rows: string[][], leftAligned: number[] = [0]): string {

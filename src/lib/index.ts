@@ -54,3 +54,16 @@ export type {
 } from './models/index.ts';
 export { blockOf, toTorchOrder, traceModel } from './trace.ts';
 export type { BlockTrace, LayerTrace, ModelTrace } from './trace.ts';
+export { formatCount, formatMacs, formatShape } from './format.ts';
+export { describeLayer, drawBlockDiagram, layoutGraph, readModelGraph } from './diagram.ts';
+export type { BlockDiagramOptions, DiagramNode } from './diagram.ts';
+export {
+  deepResidualTable1Flops,
+  deepResidualTable6,
+  findPaperFigures,
+  identityMappingsTable1,
+  identityMappingsTable2,
+  identityMappingsTable2Resnet164,
+  identityMappingsTable3,
+} from './paperNumbers.ts';
+export type { PaperFigure, PaperTable } from './paperNumbers.ts';
