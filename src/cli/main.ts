@@ -16,6 +16,7 @@ const defaultIo: CliIo = {
 
 const USAGE = `usage:
   reslab list [--json]
+  reslab data prepare [--source DIR] [--out DIR] [--if-missing] [--full]
   reslab trace <model> [--input H,W,C] [--classes N] [--width W] [--seed S]
                [--variant key=value[,key=value]] [--shapes tf|torch] [--layers] [--json]`;
 
@@ -41,7 +42,7 @@ export function runCli(argv: readonly string[], io: CliIo = defaultIo): number {
       io.stdout(USAGE);
       return command === undefined ? 2 : 0;
     }
-    io.stderr(`invalid command: ${JSON.stringify(command)} (expected one of list, trace)\n${USAGE}`);
+    io.stderr(`invalid command: ${JSON.stringify(command)} (expected one of list, trace, data)\n${USAGE}`);
     return 2;
   } catch (error) {
     io.stderr(error instanceof Error ? error.message : String(error));

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// `reslab`: lists the library's models and traces them (shapes, parameters, multiply-accumulates).
+// `reslab`: lists the library's models and traces them (shapes, parameters, multiply-accumulates), and
+// prepares the Fashion-MNIST shards the site serves (`reslab data prepare`).
 import * as tf from '@tensorflow/tfjs';
 import { runCli } from './main.ts';
+import { runDataCommand } from './data.ts';
 
 // The CPU backend greets Node users with a tfjs-node advertisement on stderr; the CLI stays quiet.
 tf.env().set('PROD', true);
@@ -10,4 +12,5 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
-process.exitCode = runCli(process.argv.slice(2));
+const [command, ...rest] = process.argv.slice(2);
+process.exitCode = command === 'data' ? await runDataCommand(rest) : runCli(process.argv.slice(2));

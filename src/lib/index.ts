@@ -67,3 +67,55 @@ export {
   identityMappingsTable3,
 } from './paperNumbers.ts';
 export type { PaperFigure, PaperTable } from './paperNumbers.ts';
+export {
+  createImageDataset,
+  FASHION_MNIST_CLASSES,
+  FASHION_MNIST_STATS,
+  loadFashionMnist,
+} from './data/fashionMnist.ts';
+export type { ImageDataset, LoadFashionMnistOptions, LoadProgress } from './data/fashionMnist.ts';
+export { decodeWithCanvas, loadImageFolder } from './data/imageFolder.ts';
+export type {
+  ImageDecoder,
+  ImageFileEntry,
+  ImageFolderOptions,
+  ImageFolderResult,
+} from './data/imageFolder.ts';
+export { epochBatches, makeBatch, preprocessImages } from './data/batches.ts';
+export type { Preprocess } from './data/batches.ts';
+export { augmentBatch } from './data/augment.ts';
+export type { AugmentOptions } from './data/augment.ts';
+export { createImageSet, selectImages } from './data/imageSet.ts';
+export type { ImageSet } from './data/imageSet.ts';
+export { stratifiedSample, stratifiedSplit } from './data/split.ts';
+export { createRandom, shuffledIndices } from './data/random.ts';
+export { parseIdx, parseIdxPair } from './data/idx.ts';
+export {
+  compare,
+  createMemoryResultsStore,
+  createRunResult,
+  createRunResults,
+  evaluate,
+  learningRateAt,
+  openResultsStore,
+  parseResults,
+  resultsToCSV,
+  resultsToJSON,
+  train,
+} from './train/index.ts';
+export type {
+  CompareOptions,
+  DoneRecord,
+  EpochRecord,
+  ResultsStore,
+  RunConfig,
+  RunResult,
+  Schedule,
+  StepRecord,
+  TrainData,
+  TrainOptions,
+  TrainRecord,
+  Variant,
+} from './train/index.ts';
+export { BUDGETS, getBudget } from './budget.ts';
+export type { Budget, BudgetName } from './budget.ts';

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { formatValue } from './models/options.ts';
+import { formatValue } from './options.ts';
 
 /** One layer of a trace. Shapes include the batch; parameters and MACs are for the layer alone. */
 export interface LayerTrace {
