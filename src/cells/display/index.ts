@@ -1,0 +1,42 @@
+import type * as PlotModule from '@observablehq/plot';
+import type * as TF from '@tensorflow/tfjs';
+import { inspect } from './inspector.ts';
+import { renderModel, type TraceModel } from './model.ts';
+import { isNode } from './plot.ts';
+import { renderTensor } from './tensor.ts';
+import { renderTraining } from './training.ts';
+
+/** What rich views need: the loaded TF.js, Plot and the library's tracer. */
+export interface DisplayContext {
+  tf: typeof TF;
+  Plot: typeof PlotModule;
+  traceModel?: TraceModel;
+}
+
+const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+
+/**
+ * Shows a value in `view` with the richest view that fits: a training run (consumed live), a tensor,
+ * a model's shape trace, a DOM node or Plot figure, else the object inspector. Promises are awaited.
+ */
+export async function displayValue(
+  value: unknown,
+  view: HTMLElement,
+  context: DisplayContext,
+): Promise<void> {
+  const item = document.createElement('div');
+  item.className = 'cell-value';
+  view.append(item);
+  if (isThenable(value)) value = await value;
+  const { tf } = context;
+  if (value instanceof tf.Tensor) item.append(await renderTensor(value, tf));
+  else if (value instanceof tf.LayersModel) item.append(renderModel(value, context.traceModel));
+  else if (isNode(value)) item.append(value);
+  else if (isAsyncIterable(value)) await renderTraining(value, item, { Plot: context.Plot });
+  else item.append(inspect(value));
+}

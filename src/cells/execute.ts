@@ -1,0 +1,122 @@
+import type { Budget } from './budget.ts';
+import { displayValue } from './display/index.ts';
+import { renderError } from './display/error.ts';
+import { inspect } from './display/inspector.ts';
+import type { TraceModel } from './display/model.ts';
+import { trackAllocations, type Allocation } from './hygiene.ts';
+import { CellSyntaxError, type SourcePosition } from './parse.ts';
+import type { Prelude } from './prelude.ts';
+import { transpileCell, type CompiledCell } from './transpile.ts';
+
+/** Everything one run of a cell needs. */
+export interface ExecuteOptions {
+  id: string;
+  source: string;
+  output: HTMLElement;
+  prelude: Prelude;
+  /** The notebook's variables; the cell's outputs are written here when it succeeds. */
+  scope: Map<string, unknown>;
+  signal: AbortSignal;
+  budget: Budget;
+}
+
+/** How a run ended: success, or the error's position in the reader's code (if known). */
+export interface ExecuteResult {
+  ok: boolean;
+  errorPosition: SourcePosition | null;
+  /** What the run created; the caller disposes it before the next run of the cell (or now, on error). */
+  allocation: Allocation;
+}
+
+type CellFunction = (
+  inputs: Record<string, unknown>,
+) => Promise<{ value: unknown; outputs: Record<string, unknown> }>;
+
+/** Finds the cell's own frame in a stack trace (`reslab-cell-<id>.js:line:column`, column 1-based). */
+export function findCellFrame(stack: string, id: string): { line: number; column: number } | null {
+  const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`reslab-cell-${escaped}\\.js:(\\d+):(\\d+)`).exec(stack);
+  return match ? { line: Number(match[1]), column: Number(match[2]) - 1 } : null;
+}
+
+function createConsole(output: HTMLElement): Pick<Console, 'log' | 'info' | 'warn' | 'error' | 'debug'> {
+  const write =
+    (level: 'log' | 'info' | 'warn' | 'error' | 'debug') =>
+    (...args: unknown[]) => {
+      console[level](...args);
+      const line = document.createElement('div');
+      line.className = `cell-log cell-log-${level}`;
+      for (const [i, arg] of args.entries()) {
+        if (i > 0) line.append(' ');
+        line.append(typeof arg === 'string' ? arg : inspect(arg, false));
+      }
+      output.append(line);
+    };
+  return {
+    log: write('log'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    debug: write('debug'),
+  };
+}
+
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    const fail = () => reject(signal.reason ?? new DOMException('Stopped by the reader.', 'AbortError'));
+    if (signal.aborted) fail();
+    else signal.addEventListener('abort', fail, { once: true });
+  });
+}
+
+/**
+ * Runs one cell: compiles it against what is in scope, calls it with its inputs (prelude names,
+ * notebook variables, and per-run `display`, `console`, `signal`, `budget`), writes its outputs to the
+ * scope, shows its value and logs, or its error with the position in the reader's TypeScript.
+ */
+export async function executeCell(options: ExecuteOptions): Promise<ExecuteResult> {
+  const { id, source, output, prelude, scope, signal, budget } = options;
+  const { tf, Plot } = prelude;
+  const traceModel = prelude.lib.traceModel as TraceModel | undefined;
+  const context = { tf, Plot, traceModel };
+  const pending: Promise<void>[] = [];
+  const perRun = new Map<string, unknown>([
+    ['display', (value: unknown) => void pending.push(displayValue(value, output, context))],
+    ['console', createConsole(output)],
+    ['signal', signal],
+    ['budget', budget],
+  ]);
+  const lookup = (name: string) =>
+    scope.has(name) ? scope.get(name) : perRun.has(name) ? perRun.get(name) : prelude.values.get(name);
+  const available = new Set([...scope.keys(), ...perRun.keys(), ...prelude.values.keys()]);
+
+  let compiled: CompiledCell;
+  try {
+    compiled = transpileCell(source, { available, name: `cell_${id}` });
+  } catch (error) {
+    if (!(error instanceof CellSyntaxError)) throw error;
+    output.append(renderError(error, source, error.position));
+    return { ok: false, errorPosition: error.position, allocation: { tensors: [], variables: [] } };
+  }
+
+  // TF.js errors are thrown many frames below the cell; V8 keeps 10 by default, which loses the cell's line.
+  const limits = Error as { stackTraceLimit?: number };
+  limits.stackTraceLimit = Math.max(limits.stackTraceLimit ?? 10, 100);
+  const end = trackAllocations(tf);
+  try {
+    // Indirect eval in the global scope, named so stack traces point at this cell's lines.
+    const cell = (0, eval)(`${compiled.code}\n//# sourceURL=reslab-cell-${id}.js`) as CellFunction;
+    const inputs = Object.fromEntries(compiled.inputs.map((name) => [name, lookup(name)]));
+    const { value, outputs } = await Promise.race([cell(inputs), aborted(signal)]);
+    for (const [name, result] of Object.entries(outputs)) scope.set(name, result);
+    if (value !== undefined) pending.push(displayValue(value, output, context));
+    await Promise.race([Promise.all(pending), aborted(signal)]);
+    return { ok: true, errorPosition: null, allocation: end() };
+  } catch (caught) {
+    const error = caught instanceof Error ? caught : new Error(String(caught));
+    const frame = error.stack ? findCellFrame(error.stack, id) : null;
+    const position = frame ? compiled.toSource(frame) : null;
+    output.append(renderError(error, source, position));
+    return { ok: false, errorPosition: position, allocation: end() };
+  }
+}

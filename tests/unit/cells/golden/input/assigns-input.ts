@@ -1,0 +1,5 @@
+counter = counter + 1;
+function bump(step: number) {
+  const counter = step;
+  return counter;
+}
