@@ -1,17 +1,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { readFile } from 'node:fs/promises';
-import { openSite, type Site } from './harness.ts';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { distDir, openSite, type Site } from './harness.ts';
 
 const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const pages = [
-  '',
-  'lessons/00-about-this-site/',
-  'lessons/01-vgg-blocks/',
-  'search/?q=block',
-  'no-such-page/',
-];
+// Every lesson, plus the other kinds of page.
+const lessons = (await readdir(join(distDir, 'lessons'))).sort().map((id) => `lessons/${id}/`);
+const pages = ['', ...lessons, 'cells/', 'search/?q=block', 'no-such-page/'];
 
 let site: Site;
 before(async () => {
