@@ -119,3 +119,5 @@ export type {
 } from './train/index.ts';
 export { BUDGETS, getBudget } from './budget.ts';
 export type { Budget, BudgetName } from './budget.ts';
+export { checkAnswer } from './exercise.ts';
+export type { CheckResult } from './exercise.ts';
