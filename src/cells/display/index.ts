@@ -17,6 +17,22 @@ const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
   typeof value === 'object' &&
   value !== null &&
   typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+/** An exercise verdict from the library's `checkAnswer`. */
+const isCheckResult = (value: unknown): value is { correct: boolean; message: string } =>
+  typeof value === 'object' &&
+  value !== null &&
+  Object.keys(value).length === 2 &&
+  typeof (value as { correct?: unknown }).correct === 'boolean' &&
+  typeof (value as { message?: unknown }).message === 'string';
+
+function renderCheck(result: { correct: boolean; message: string }): HTMLElement {
+  const verdict = document.createElement('p');
+  verdict.className = `cell-check ${result.correct ? 'cell-check-right' : 'cell-check-wrong'}`;
+  verdict.setAttribute('role', 'status');
+  verdict.textContent = result.message;
+  return verdict;
+}
+
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 
@@ -37,6 +53,7 @@ export async function displayValue(
   if (value instanceof tf.Tensor) item.append(await renderTensor(value, tf));
   else if (value instanceof tf.LayersModel) item.append(renderModel(value, context.traceModel));
   else if (isNode(value)) item.append(value);
+  else if (isCheckResult(value)) item.append(renderCheck(value));
   else if (isAsyncIterable(value)) await renderTraining(value, item, { Plot: context.Plot });
   else item.append(inspect(value));
 }
