@@ -121,3 +121,5 @@ export { BUDGETS, getBudget } from './budget.ts';
 export type { Budget, BudgetName } from './budget.ts';
 export { checkAnswer } from './exercise.ts';
 export type { CheckResult } from './exercise.ts';
+export { gradientFlow } from './gradientFlow.ts';
+export type { GradientFlowEntry, GradientFlowOptions } from './gradientFlow.ts';
