@@ -11,7 +11,7 @@ import {
   widthSchema,
 } from './options.ts';
 import { batchNorm, conv, dense, globalAvgPool, maxPool, relu, type Tensor } from './primitives.ts';
-import { residualUnit, STRIDE_PLACEMENTS } from './residualUnit.ts';
+import { RESIDUAL_BRANCHES, residualUnit, STRIDE_PLACEMENTS } from './residualUnit.ts';
 
 /** Units per stage (conv2_x … conv5_x) and branch of Table 1 of He et al. 2015. */
 export const RESNET_LAYOUTS = {
@@ -28,6 +28,12 @@ const resnetSchema = z.strictObject({
       error: 'one of 18, 34, 50, 101, 152',
     })
     .default(50),
+  units: z
+    .tuple([positiveInt, positiveInt, positiveInt, positiveInt], {
+      error: 'four positive integers, units per stage',
+    })
+    .optional(),
+  branch: oneOf(RESIDUAL_BRANCHES).optional(),
   stridePlacement: oneOf(STRIDE_PLACEMENTS).default('torchvision'),
   inputShape: inputShapeSchema.default([224, 224, 3]),
   classes: positiveInt.default(1000),
@@ -43,6 +49,10 @@ const resnetSchema = z.strictObject({
 export interface ResNetOptions {
   /** 18, 34 (basic blocks), 50, 101, 152 (bottlenecks). Default 50. */
   depth?: 18 | 34 | 50 | 101 | 152;
+  /** Units per stage (conv2_x … conv5_x), overriding the depth's layout, e.g. [3, 4, 23, 3]. Default: Table 1. */
+  units?: [number, number, number, number];
+  /** Unit branch, overriding the depth's layout: `'basic'` or `'bottleneck'`. Default: Table 1. */
+  branch?: 'basic' | 'bottleneck';
   /** Bottleneck stride on the first 1×1 (`'paper'`) or on the 3×3 (`'torchvision'`, v1.5). Default `'torchvision'`. */
   stridePlacement?: 'paper' | 'torchvision';
   /** Input [height, width, channels]. Default [224, 224, 3]. */
@@ -71,7 +81,10 @@ export interface ResNetOptions {
 export function buildResNet(options: ResNetOptions = {}): tf.LayersModel {
   const o = parseOptions(resnetSchema, options, 'ResNet option');
   const init = createWeightInit({ seed: o.seed });
-  const layout = RESNET_LAYOUTS[o.depth];
+  const layout = {
+    branch: o.branch ?? RESNET_LAYOUTS[o.depth].branch,
+    units: o.units ?? RESNET_LAYOUTS[o.depth].units,
+  };
   const input = tf.input({ shape: o.inputShape, name: 'input' });
   let x: Tensor = conv(input, {
     filters: scaleChannels(64, o.width),
@@ -100,7 +113,8 @@ export function buildResNet(options: ResNetOptions = {}): tf.LayersModel {
   }); // [batch, h/32, w/32, 512 or 2048]
   x = globalAvgPool(x, 'avgpool'); // [batch, channels]
   const output = dense(x, o.classes, 'fc', init, o.softmax); // [batch, classes]
-  return tf.model({ inputs: input, outputs: output, name: o.name ?? `resnet${o.depth}` });
+  const depth = (layout.branch === 'bottleneck' ? 3 : 2) * layout.units.reduce((a, b) => a + b, 0) + 2;
+  return tf.model({ inputs: input, outputs: output, name: o.name ?? `resnet${depth}` });
 }
 
 /** Options of {@link buildD2lResNet18}. */

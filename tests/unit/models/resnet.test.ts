@@ -94,3 +94,13 @@ describe('Keras ResNet V2', () => {
     model.dispose();
   });
 });
+
+it('units and branch override the layout: [3, 4, 23, 3] bottlenecks are ResNet-101', () => {
+  const custom = buildResNet({ units: [3, 4, 23, 3], branch: 'bottleneck' });
+  expect(custom.name).toBe('resnet101');
+  expect(traceModel(custom).params.trainable).toBe(44_549_160);
+  custom.dispose();
+  expect(() => buildResNet({ units: [3, 4, 0, 3] as [number, number, number, number] })).toThrow(
+    /invalid units.2: 0 \(expected a positive integer\)/,
+  );
+});
