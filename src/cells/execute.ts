@@ -1,9 +1,10 @@
 import type { Budget } from './budget.ts';
 import { displayValue } from './display/index.ts';
-import { renderError } from './display/error.ts';
+import { explainUndefined, renderError, renderWarning, type Declaration } from './display/error.ts';
 import { inspect } from './display/inspector.ts';
 import type { TraceModel } from './display/model.ts';
 import { trackAllocations, type Allocation } from './hygiene.ts';
+import { checkTrainingMemory, type ModelLike } from '../lib/memory.ts';
 import { CellSyntaxError, type SourcePosition } from './parse.ts';
 import type { Prelude } from './prelude.ts';
 import { transpileCell, type CompiledCell } from './transpile.ts';
@@ -18,6 +19,8 @@ export interface ExecuteOptions {
   scope: Map<string, unknown>;
   signal: AbortSignal;
   budget: Budget;
+  /** Finds which cell declares a name, to explain a "not defined" error; default: none does. */
+  findDeclaration?: (name: string) => Declaration | null;
 }
 
 /** How a run ended: success, or the error's position in the reader's code (if known). */
@@ -61,6 +64,10 @@ function createConsole(output: HTMLElement): Pick<Console, 'log' | 'info' | 'war
   };
 }
 
+/** How long a stopped cell's views get to finish before its tensors are freed. */
+const stopGraceMs = 5000;
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 function aborted(signal: AbortSignal): Promise<never> {
   return new Promise((_, reject) => {
     const fail = () => reject(signal.reason ?? new DOMException('Stopped by the reader.', 'AbortError'));
@@ -86,6 +93,18 @@ export async function executeCell(options: ExecuteOptions): Promise<ExecuteResul
     ['signal', signal],
     ['budget', budget],
   ]);
+  // A model too large for the page's budget gets a warning with the estimate before it trains, and
+  // when it is displayed (at the budget's batch size).
+  const warnIfTooLarge = (model: unknown, batchSize: number) => {
+    const warning = model instanceof tf.LayersModel && checkTrainingMemory(model as ModelLike, batchSize);
+    if (warning) output.append(renderWarning(warning));
+  };
+  const train = prelude.values.get('train') as ((...args: unknown[]) => unknown) | undefined;
+  if (train)
+    perRun.set('train', (model: unknown, data: unknown, trainOptions?: { batchSize?: number }) => {
+      warnIfTooLarge(model, trainOptions?.batchSize ?? budget.batchSize);
+      return train(model, data, trainOptions);
+    });
   const lookup = (name: string) =>
     scope.has(name) ? scope.get(name) : perRun.has(name) ? perRun.get(name) : prelude.values.get(name);
   const available = new Set([...scope.keys(), ...perRun.keys(), ...prelude.values.keys()]);
@@ -109,11 +128,18 @@ export async function executeCell(options: ExecuteOptions): Promise<ExecuteResul
     const inputs = Object.fromEntries(compiled.inputs.map((name) => [name, lookup(name)]));
     const { value, outputs } = await Promise.race([cell(inputs), aborted(signal)]);
     for (const [name, result] of Object.entries(outputs)) scope.set(name, result);
+    if (value instanceof tf.LayersModel) warnIfTooLarge(value, budget.batchSize);
     if (value !== undefined) pending.push(displayValue(value, output, context));
     await Promise.race([Promise.all(pending), aborted(signal)]);
     return { ok: true, errorPosition: null, allocation: end() };
   } catch (caught) {
+    // Stopped: let the views still consuming a run (a training view: train() checks the signal every
+    // step) see it end before the caller frees the run's tensors, so no step runs on disposed weights.
+    // Bounded, for code that ignores the signal.
+    if (signal.aborted) await Promise.race([Promise.allSettled(pending), delay(stopGraceMs)]);
     const error = caught instanceof Error ? caught : new Error(String(caught));
+    if (error instanceof ReferenceError && options.findDeclaration)
+      error.message = explainUndefined(error.message, options.findDeclaration);
     const frame = error.stack ? findCellFrame(error.stack, id) : null;
     const position = frame ? compiled.toSource(frame) : null;
     output.append(renderError(error, source, position));

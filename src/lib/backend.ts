@@ -40,13 +40,19 @@ let deviceLost: string | null = null;
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+type LosableDevice = { lost?: Promise<{ reason?: string; message?: string }> };
+let watched: LosableDevice | null = null;
+
 // TF.js 4.22 never watches `device.lost`; without this a lost GPU fails every later op with no explanation.
+// A device counts as lost whatever the reason (a driver reset, or `destroy()`, which is how the browser
+// tests simulate a loss), unless a newer device has replaced it since.
 function watchDevice(engine: BackendEngine, onDeviceLost?: (message: string) => void) {
-  const device = (engine.backend() as { device?: { lost?: Promise<{ reason?: string; message?: string }> } })
-    .device;
+  const device = (engine.backend() as { device?: LosableDevice }).device ?? null;
+  watched = device;
   device?.lost?.then((info) => {
-    if (info.reason === 'destroyed') return; // our own removeBackend() during recovery
-    deviceLost = info.message || 'the WebGPU device was lost';
+    if (watched !== device) return;
+    deviceLost =
+      info.message || `the WebGPU device was ${info.reason === 'destroyed' ? 'destroyed' : 'lost'}`;
     onDeviceLost?.(deviceLost);
   });
 }
@@ -93,6 +99,7 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
     }
     if (failure === null) {
       if (name === 'webgpu') watchDevice(engine, options.onDeviceLost);
+      else watched = null;
       current = { name, reason: reasons.length > 0 ? reasons.join('; ') : null };
       return current;
     }

@@ -28,8 +28,15 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves a built site from `root` under `base` on 127.0.0.1, like a static host would (404 page included). */
-export async function serveStatic(root: string, base: string): Promise<StaticServer> {
+/**
+ * Serves a built site from `root` under `base` on 127.0.0.1, like a static host would (404 page
+ * included), adding `headers` to every response (a Content-Security-Policy, say).
+ */
+export async function serveStatic(
+  root: string,
+  base: string,
+  headers: Record<string, string> = {},
+): Promise<StaticServer> {
   const server: Server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
     if (!path.startsWith(base)) {
@@ -45,11 +52,11 @@ export async function serveStatic(root: string, base: string): Promise<StaticSer
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
       response
-        .writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' })
+        .writeHead(200, { ...headers, 'content-type': types[extname(file)] ?? 'application/octet-stream' })
         .end(body);
     } catch {
       const notFound = await readFile(join(root, '404.html')).catch(() => Buffer.from('not found'));
-      response.writeHead(404, { 'content-type': 'text/html; charset=utf-8' }).end(notFound);
+      response.writeHead(404, { ...headers, 'content-type': 'text/html; charset=utf-8' }).end(notFound);
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

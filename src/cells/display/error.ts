@@ -25,3 +25,34 @@ export function renderError(
   }
   return view;
 }
+
+/** Where a notebook variable is declared, as the runtime sees it: the cell and whether it is below. */
+export interface Declaration {
+  cellId: string;
+  /** True when the declaring cell comes after the cell that reads the name. */
+  isLater: boolean;
+}
+
+/**
+ * Explains a "<name> is not defined" ReferenceError with what the notebook knows about the name (no
+ * cell declares it; only a later cell does; the earlier cell that does has not run successfully), or
+ * returns the message unchanged for any other error.
+ */
+export function explainUndefined(
+  message: string,
+  findDeclaration: (name: string) => Declaration | null,
+): string {
+  const match = /^([\p{L}_$][\p{L}\p{N}_$]*) is not defined$/u.exec(message);
+  if (!match) return message;
+  const name = match[1];
+  const declaration = findDeclaration(name);
+  if (!declaration) return `${message} — no earlier cell declares it`;
+  if (declaration.isLater)
+    return `${message} — only cell “${declaration.cellId}”, further down, declares it; a cell can use variables from the cells above it`;
+  return `${message} — cell “${declaration.cellId}” declares it but has not run successfully`;
+}
+
+/** Renders a warning shown above a cell's output (a model too large to train, say). */
+export function renderWarning(text: string): HTMLElement {
+  return h('p', { class: 'cell-warning', role: 'status' }, h('strong', {}, 'Warning: '), text);
+}
