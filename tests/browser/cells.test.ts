@@ -1,9 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from 'playwright-core';
-import { openSite, type Site } from './harness.ts';
+import { openSite, seriousAxeViolations, type Site } from './harness.ts';
 
 let site: Site;
 before(async () => {
@@ -31,8 +29,6 @@ async function typeInto(page: Page, target: Locator, source: string): Promise<vo
   await page.keyboard.press('Delete');
   await page.keyboard.insertText(source);
 }
-
-const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const liveTensors = (page: Page) =>
   page.evaluate(
@@ -180,14 +176,7 @@ describe('notebook cells', () => {
       await typeInto(page, cell(page, 'hello'), 'const image = ;');
       await page.keyboard.press('Control+Enter');
       await waitForState(cell(page, 'hello'), 'error');
-      await page.addScriptTag({ content: axeSource });
-      const violations = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run(): Promise<{ violations: any[] }> } }).axe;
-        const result = await axe.run();
-        return result.violations
-          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-          .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n: any) => n.target.join(' ')).join(', ')})`);
-      });
+      const violations = await seriousAxeViolations(page);
       await context.close();
       assert.deepEqual(violations, []);
     });
