@@ -1,4 +1,5 @@
 import type { Budget } from './budget.ts';
+import { createDisplay } from './display/api.ts';
 import { displayValue } from './display/index.ts';
 import { explainUndefined, renderError, renderWarning, type Declaration } from './display/error.ts';
 import { inspect } from './display/inspector.ts';
@@ -88,7 +89,7 @@ export async function executeCell(options: ExecuteOptions): Promise<ExecuteResul
   const context = { tf, Plot, traceModel };
   const pending: Promise<void>[] = [];
   const perRun = new Map<string, unknown>([
-    ['display', (value: unknown) => void pending.push(displayValue(value, output, context))],
+    ['display', createDisplay(output, context, pending)],
     ['console', createConsole(output)],
     ['signal', signal],
     ['budget', budget],

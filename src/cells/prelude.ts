@@ -1,6 +1,7 @@
 import type * as PlotModule from '@observablehq/plot';
 import type * as TF from '@tensorflow/tfjs';
 import type { BackendChoice } from '../lib/backend.ts';
+import { withBase } from '../paths.ts';
 
 /** What every cell can use without importing: loaded once, on the first run. */
 export interface Prelude {
@@ -37,11 +38,22 @@ function nameLayersInErrors(tf: typeof TF): void {
         (error as { layer?: string }).layer = this.name;
         if (!error.message.includes(this.name))
           error.message = `${error.message} (in layer "${this.name}", ${this.getClassName()})`;
+        const shapes = describeInputShapes(args[0]);
+        if (shapes) error.message = `${error.message}; its input shape: ${shapes}`;
       }
       throw error;
     }
   };
   layer.__reslabNamed = true;
+}
+
+// The shape(s) a layer was given, as TF.js writes them ("[null,8]"), so a shape error shows both sides.
+function describeInputShapes(inputs: unknown): string | null {
+  const shapeOf = (x: unknown) => (x as { shape?: unknown } | null)?.shape;
+  const list = Array.isArray(inputs) ? inputs : [inputs];
+  const shapes = list.map(shapeOf);
+  if (!shapes.every(Array.isArray)) return null;
+  return shapes.map((shape) => JSON.stringify(shape)).join(' and ');
 }
 
 /**
@@ -62,7 +74,11 @@ export async function loadPrelude(onDeviceLost: (message: string) => void): Prom
     ['Plot', Plot],
     ['lib', lib],
   ]);
+  // The folder of the prepared Fashion-MNIST shards under the site's base path, for `loadFashionMnist`.
+  values.set('dataUrl', withBase('data/fashion-mnist/'));
   for (const [name, value] of Object.entries(lib)) if (!values.has(name)) values.set(name, value);
+  const { chooseImages, loadExampleImages } = await import('./display/folderPicker.ts'); // lesson 7's image folders
+  values.set('chooseImages', chooseImages).set('loadExampleImages', loadExampleImages);
   const reinitBackend = () => initBackend({ onDeviceLost });
   return { tf, Plot, lib, backend, values, reinitBackend, deviceLoss: getDeviceLoss };
 }

@@ -4,6 +4,7 @@ import { createEditor, type CellEditor } from './editor.ts';
 import { executeCell } from './execute.ts';
 import { releaseAllocation, type Allocation } from './hygiene.ts';
 import type { CellState } from './notebook.ts';
+import type { Declaration } from './display/error.ts';
 import { CellSyntaxError } from './parse.ts';
 import { loadPrelude, perRunNames, type Prelude } from './prelude.ts';
 import { Scheduler } from './scheduler.ts';
@@ -58,6 +59,7 @@ export function startRuntime(root: Document = document): Runtime {
   const scope = new Map<string, unknown>();
   let prelude: Promise<Prelude> | null = null;
   let deviceLossNotice: string | null = null;
+  let lastRun: Cell | null = null;
 
   const notice = (text: string | null) => {
     const element = toolbar?.querySelector<HTMLElement>('[data-notice]');
@@ -159,6 +161,16 @@ export function startRuntime(root: Document = document): Runtime {
     }
   };
 
+  // Which cell declares a name, for "x is not defined" errors: the nearest one above, else one below.
+  const findDeclaration = (name: string, readerId: string): Declaration | null => {
+    const reader = scheduler.cells.findIndex((cell) => cell.id === readerId);
+    const declaring = scheduler.cells.map((cell, index) => ({ cell, index }));
+    const above = declaring.filter(({ cell, index }) => index < reader && cell.outputs.includes(name)).at(-1);
+    const below = declaring.find(({ cell, index }) => index > reader && cell.outputs.includes(name));
+    if (above) return { cellId: above.cell.id, isLater: false };
+    return below ? { cellId: below.cell.id, isLater: true } : null;
+  };
+
   const budgetSelect = toolbar?.querySelector<HTMLSelectElement>('[data-budget]');
   const badge = toolbar?.querySelector<HTMLElement>('[data-backend]');
   const meter = toolbar?.querySelector<HTMLElement>('[data-memory]');
@@ -177,6 +189,16 @@ export function startRuntime(root: Document = document): Runtime {
     prelude ??= loadPrelude((message) => {
       deviceLossNotice = `The GPU device was lost (${message}). Everything computed is gone; the next run starts a fresh device.`;
       notice(deviceLossNotice);
+      // The op that failed says only "mapAsync failed" or the like (and may fail before or after this
+      // callback), so the cell that was running, or has just failed, is told the reason.
+      if (lastRun && ['running', 'error'].includes(lastRun.element.dataset.state ?? ''))
+        lastRun.output.append(
+          Object.assign(document.createElement('p'), {
+            className: 'cell-error',
+            textContent:
+              'The GPU device was lost while this cell ran; run it again to start on a fresh device.',
+          }),
+        );
     });
     try {
       loadedPrelude = await prelude;
@@ -211,6 +233,7 @@ export function startRuntime(root: Document = document): Runtime {
       analyse,
       async execute(id, signal) {
         const cell = cellById(id);
+        lastRun = cell;
         cell.output.replaceChildren();
         cell.editor.showError(null);
         let loaded: Prelude;
@@ -234,6 +257,7 @@ export function startRuntime(root: Document = document): Runtime {
         const budget = resolveBudget(toBudgetName(budgetSelect?.value));
         const result = await executeCell({
           id,
+          findDeclaration: (name) => findDeclaration(name, id),
           source: cell.editor.getSource(),
           output: cell.output,
           prelude: loaded,
@@ -243,6 +267,7 @@ export function startRuntime(root: Document = document): Runtime {
         });
         if (result.ok) cell.allocation = result.allocation;
         else releaseAllocation(result.allocation);
+
         cell.editor.showError(result.errorPosition);
         updateMeter(loaded);
         return result.ok;
@@ -299,9 +324,18 @@ export function startRuntime(root: Document = document): Runtime {
   const restart = controls('restart');
   if (restart) restart.disabled = false;
   // A documented test hook (see the "About the cells" page): the live tensor count and the prelude names.
+  // Leaving the page mid-run stops the run (Stop frees what the stopped cell made), so training does not
+  // go on in a page kept in the back/forward cache. Finished cells keep their results for a return visit.
+  addEventListener('pagehide', () => {
+    if (scheduler.isBusy) scheduler.stop();
+  });
+  // A documented test hook (see the "About the cells" page): the live tensor count, the prelude names,
+  // and a way to lose the WebGPU device as a driver reset would.
   (globalThis as { __reslab?: unknown }).__reslab = {
     memory: () => loadedPrelude?.tf.memory() ?? null,
     preludeNames: () => (loadedPrelude ? [...loadedPrelude.values.keys(), ...perRunNames] : []),
+    loseDevice: () =>
+      (loadedPrelude?.tf.backend() as { device?: { destroy(): void } } | undefined)?.device?.destroy(),
   };
   return runtime;
 }

@@ -15,22 +15,30 @@ export interface Budget {
   imageSize: number;
   /** Which prepared Fashion-MNIST subset to load: `lesson` (10k/2k) or `full` (60k/10k). */
   subset: 'lesson' | 'full';
+  /** Channel multiplier for the lessons' models (`width` of `buildCifarResNet` and `buildVgg`). */
+  width: number;
+  /** Depth of the lessons' CIFAR-style ResNets (6n+2: 8 is one unit per stage, 20 is the paper's smallest). */
+  depth: number;
 }
 
 /**
- * The three budgets. `quick` runs in seconds even on the CPU backend (the tests and the browser suite
- * use it); `standard` is a lesson's default on a GPU (a few minutes for a small ResNet); `full` is the
- * whole dataset for readers with time and a GPU.
+ * The three budgets. `quick` is a smoke test that still trains (two steps of 32 images per model, loss
+ * falls): the browser suite runs every lesson at it with WebGPU on SwiftShader, a software GPU that
+ * trains a width-0.25 ResNet-8 at about 6–10 images/s, so the heaviest cell (six shortcut variants) takes
+ * about a minute there; on a real GPU it is instant. `standard` is a lesson's default on a GPU (minutes
+ * for six width-0.5 ResNet-20s); `full` is the whole dataset for readers with time and a GPU.
  */
 export const BUDGETS: Readonly<Record<BudgetName, Readonly<Budget>>> = {
   quick: {
     name: 'quick',
     epochs: 1,
-    trainSize: 1024,
-    testSize: 512,
-    batchSize: 64,
+    trainSize: 64,
+    testSize: 64,
+    batchSize: 32,
     imageSize: 28,
     subset: 'lesson',
+    width: 0.25,
+    depth: 8,
   },
   standard: {
     name: 'standard',
@@ -40,6 +48,8 @@ export const BUDGETS: Readonly<Record<BudgetName, Readonly<Budget>>> = {
     batchSize: 128,
     imageSize: 28,
     subset: 'lesson',
+    width: 0.5,
+    depth: 20,
   },
   full: {
     name: 'full',
@@ -49,6 +59,8 @@ export const BUDGETS: Readonly<Record<BudgetName, Readonly<Budget>>> = {
     batchSize: 128,
     imageSize: 28,
     subset: 'full',
+    width: 1,
+    depth: 20,
   },
 };
 

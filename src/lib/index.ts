@@ -123,3 +123,23 @@ export { checkAnswer } from './exercise.ts';
 export type { CheckResult } from './exercise.ts';
 export { gradientFlow } from './gradientFlow.ts';
 export type { GradientFlowEntry, GradientFlowOptions } from './gradientFlow.ts';
+export { checkTrainingMemory, estimateTrainingMemory, TRAINING_MEMORY_LIMIT_BYTES } from './memory.ts';
+export type { ModelLike, TrainingMemoryEstimate, TrainingMemoryOptions } from './memory.ts';
+export { classify, compareGradients, computeGradients } from './train/index.ts';
+export type {
+  Classification,
+  ClassifyInput,
+  ClassifyOptions,
+  ComputeGradientsOptions,
+  RunInfo,
+  TrainRun,
+  WeightGradient,
+} from './train/index.ts';
+export {
+  downloadModel,
+  listSavedModels,
+  loadModel,
+  loadModelFromFiles,
+  removeSavedModel,
+  saveModel,
+} from './train/index.ts';

@@ -4,7 +4,8 @@ import { describe, expect, test } from 'vitest';
 import { extractCells, formatDiagnostic, typeCheckCells } from './cells/typecheck.ts';
 
 // Every cell of every lesson parses and type-checks against the prelude's declarations
-// (tf, Plot, the library, display, signal, budget), with earlier cells' variables in scope.
+// (tf, Plot, the library, display with its helpers, dataUrl, signal, budget), with earlier cells' variables
+// in scope.
 const lessonsDir = resolve(import.meta.dirname, '../../content/lessons');
 const fixtures = resolve(import.meta.dirname, 'cells/fixtures');
 

@@ -4,7 +4,9 @@ import { inspect } from './inspector.ts';
 import { renderModel, type TraceModel } from './model.ts';
 import { isNode } from './plot.ts';
 import { renderTensor } from './tensor.ts';
-import { renderTraining } from './training.ts';
+import { isClassification, renderClassification } from './prediction.ts';
+import { pageResultsStore, pageRunContext } from './runContext.ts';
+import { renderTraining, type TrainingDisplayOptions } from './training.ts';
 
 /** What rich views need: the loaded TF.js, Plot and the library's tracer. */
 export interface DisplayContext {
@@ -38,12 +40,14 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
 
 /**
  * Shows a value in `view` with the richest view that fits: a training run (consumed live), a tensor,
- * a model's shape trace, a DOM node or Plot figure, else the object inspector. Promises are awaited.
+ * a model's shape trace, a DOM node or Plot figure, a classification's probabilities, else the object
+ * inspector. Promises are awaited.
  */
 export async function displayValue(
   value: unknown,
   view: HTMLElement,
   context: DisplayContext,
+  training: TrainingDisplayOptions = {},
 ): Promise<void> {
   const item = document.createElement('div');
   item.className = 'cell-value';
@@ -54,6 +58,13 @@ export async function displayValue(
   else if (value instanceof tf.LayersModel) item.append(renderModel(value, context.traceModel));
   else if (isNode(value)) item.append(value);
   else if (isCheckResult(value)) item.append(renderCheck(value));
-  else if (isAsyncIterable(value)) await renderTraining(value, item, { Plot: context.Plot });
+  else if (isClassification(value)) item.append(renderClassification(value, context.Plot));
+  else if (isAsyncIterable(value))
+    await renderTraining(value, item, {
+      Plot: context.Plot,
+      store: pageResultsStore(),
+      context: pageRunContext(tf),
+      ...training,
+    });
   else item.append(inspect(value));
 }

@@ -1,13 +1,38 @@
 import type * as PlotModule from '@observablehq/plot';
-import type { EpochRecord, TrainRecord } from '../../lib/train/types.ts';
+import { findPaperFigures, type PaperTable } from '../../lib/paperNumbers.ts';
+import {
+  createRunResult,
+  createRunResults,
+  parseResults,
+  resultsToCSV,
+  resultsToJSON,
+} from '../../lib/train/results.ts';
+import type { RunConfig, RunResult } from '../../lib/train/results.ts';
+import type { ResultsStore } from '../../lib/train/resultsStore.ts';
+import type { EpochRecord, RunInfo, TrainRecord } from '../../lib/train/types.ts';
 import { formatNumber, h, table } from './dom.ts';
 import { inspect } from './inspector.ts';
 
-/** What the training view needs from the page: Observable Plot for the live chart. */
-export interface TrainingViewOptions {
+/** What a cell can ask of the training view (`display.training(run, options)`). */
+export interface TrainingDisplayOptions {
+  /** A paper table (e.g. `identityMappingsTable1`) whose figures are shown beside each variant's result. */
+  paper?: PaperTable;
+  /** Keeps the finished run in this browser (IndexedDB) for export and later comparison. Default true. */
+  save?: boolean;
+}
+
+/** Where and on what the run happens; recorded with saved results. */
+export type RunContext = Pick<RunConfig, 'budget' | 'backend' | 'device'> & { lesson?: string };
+
+/** Everything the training view needs: Observable Plot, the page's context and its results store. */
+export interface TrainingViewOptions extends TrainingDisplayOptions {
   Plot: typeof PlotModule;
   /** Milliseconds between chart redraws; default 400. */
   redrawEveryMs?: number;
+  /** Where finished runs are saved; null or absent: not saved. */
+  store?: ResultsStore | null;
+  /** Budget, backend, device and lesson of the run. Default unknown. */
+  context?: RunContext;
 }
 
 const isRecord = (value: unknown): value is TrainRecord =>
@@ -31,22 +56,55 @@ export function estimateRemainingMs(step: number, totalSteps: number, elapsedMs:
   return step > 0 && totalSteps >= step ? (elapsedMs * (totalSteps - step)) / step : null;
 }
 
+/** Formats a paper's figures for one variant: `6.61`, `fail`, or several with their labels. */
+export function formatPaperFigures(paper: PaperTable, variant: string): string {
+  const figures = findPaperFigures(paper, variant);
+  const value = (error: number | null) => (error === null ? 'fail' : error.toFixed(2));
+  if (figures.length <= 1) return figures.length === 0 ? '–' : value(figures[0].error);
+  return figures.map((f) => `${value(f.error)} (${f.label})`).join('; ');
+}
+
+function download(label: string, fileName: string, text: string, type: string): HTMLAnchorElement {
+  const link = h('a', { class: 'cell-button', download: fileName, 'data-export': type }, label);
+  link.href = URL.createObjectURL(new Blob([text], { type }));
+  return link;
+}
+
 /**
  * Consumes a training run (`train()`/`compare()` records) and shows it live: progress with an ETA, a
- * loss chart per variant, a table row per epoch, and how the run ended. Resolves when the run ends.
+ * loss chart (one line per variant), a table row per epoch, and at the end a table of final figures
+ * (with the paper's, when given), a clear message for a diverged run, and buttons to export the results
+ * (JSON, CSV) or import earlier ones beside them. Finished runs are saved to the results store.
+ * Resolves when the run ends.
  */
 export async function renderTraining(
   run: AsyncIterable<unknown>,
   view: HTMLElement,
   options: TrainingViewOptions,
 ): Promise<void> {
-  const { Plot, redrawEveryMs = 400 } = options;
+  const { Plot, redrawEveryMs = 400, paper } = options;
   const status = h('p', { class: 'train-status' }, 'Starting…');
   const progress = h('progress', { class: 'train-progress', 'aria-label': 'Training progress' });
+  const alerts = h('div', { class: 'train-alerts' });
   const chart = h('div', { class: 'train-chart' });
   const epochs = h('div', { class: 'train-epochs' });
+  const final = h('div', { class: 'train-final' });
+  const actions = h('div', { class: 'train-actions' });
   const extra = h('div', {});
-  view.append(h('div', { class: 'train-view' }, status, progress, chart, epochs, extra));
+  const root = h(
+    'div',
+    { class: 'train-view' },
+    status,
+    progress,
+    alerts,
+    chart,
+    epochs,
+    final,
+    actions,
+    extra,
+  );
+  view.append(root);
+  const records: TrainRecord[] = [];
   const points: { step: number; loss: number; accuracy: number; variant: string }[] = [];
   const epochRecords: EpochRecord[] = [];
   let lastDraw = 0;
@@ -66,6 +124,7 @@ export async function renderTraining(
     });
     figure.setAttribute('aria-label', `Training loss over ${points.length} logged steps`);
     chart.replaceChildren(figure);
+    chart.dataset.points = String(points.length);
   };
   const drawEpochs = () => {
     const rows = epochRecords.map((r) => [
@@ -99,6 +158,7 @@ export async function renderTraining(
       extra.append(inspect(record, false));
       continue;
     }
+    records.push(record);
     if (record.variant !== undefined) hasVariants = true;
     const variant = record.variant ? `${record.variant}: ` : '';
     if (record.kind === 'step') {
@@ -126,8 +186,121 @@ export async function renderTraining(
         : '';
       const how = { completed: 'Finished', aborted: 'Stopped', diverged: 'Diverged' }[record.reason];
       status.textContent = `${variant}${how} after ${formatDuration(record.elapsedMs)}.${best}${record.message ? ` ${record.message}` : ''}`;
+      root.dataset.reason = record.reason;
+      if (record.reason === 'diverged') {
+        alerts.append(
+          h(
+            'p',
+            { class: 'cell-error train-diverged', role: 'alert' },
+            h('strong', {}, `${variant}Training diverged. `),
+            `${record.message ?? 'The loss is no longer a finite number.'} The weights are now useless; build the model again before training it.`,
+          ),
+        );
+      }
       if (!hasVariants) progress.remove();
     }
   }
   draw();
+
+  const info = (run as { info?: RunInfo }).info;
+  const config: Omit<RunConfig, 'variant'> = {
+    model: info?.model || 'model',
+    seed: info?.seed ?? 0,
+    budget: options.context?.budget ?? 'unknown',
+    backend: options.context?.backend ?? 'unknown',
+    device: options.context?.device ?? 'unknown',
+    ...(options.context?.lesson ? { lesson: options.context.lesson } : {}),
+    ...(info ? { options: info.options } : {}),
+  };
+  if (records.length === 0) return;
+  const results = hasVariants ? createRunResults(config, records) : [createRunResult(config, records)];
+  const rows: RunResult[] = [...results];
+  const drawFinal = () => final.replaceChildren(renderFinalTable(rows, results.length, paper));
+  drawFinal();
+  root.dataset.state = 'finished';
+
+  const lesson = options.context?.lesson ?? 'unknown';
+  const note = h('span', { class: 'train-saved' });
+  if (options.save !== false && options.store) {
+    try {
+      for (const result of results) await options.store.save(lesson, result);
+      note.textContent = 'Saved in this browser.';
+    } catch (error) {
+      note.textContent = `Not saved: ${(error as Error).message}`;
+    }
+  }
+  const slug = lesson.replace(/[^\w-]+/g, '-').replace(/^-|-$/g, '') || 'results';
+  const picker = h('input', { type: 'file', accept: '.json,application/json', 'data-import': '' });
+  const importError = h('p', { class: 'cell-error', role: 'alert', hidden: '' });
+  picker.addEventListener('change', async () => {
+    const file = picker.files?.[0];
+    if (!file) return;
+    try {
+      const imported = parseResults(await file.text());
+      rows.push(...imported);
+      importError.hidden = true;
+      drawFinal();
+    } catch (error) {
+      importError.hidden = false;
+      importError.textContent = (error as Error).message;
+    }
+    picker.value = '';
+  });
+  actions.append(
+    download('Download results (JSON)', `reslab-${slug}.json`, resultsToJSON(results), 'application/json'),
+    ' ',
+    download('Download results (CSV)', `reslab-${slug}.csv`, resultsToCSV(results), 'text/csv'),
+    ' ',
+    h('label', { class: 'train-import' }, 'Compare with earlier results (JSON): ', picker),
+    ' ',
+    note,
+    importError,
+  );
+}
+
+/** The table of final figures: one row per run (runs after `ownCount` are imported ones). */
+function renderFinalTable(runs: readonly RunResult[], ownCount: number, paper?: PaperTable): HTMLElement {
+  const head = [
+    'Run',
+    'Ended',
+    'Train loss',
+    'Train acc.',
+    'Test acc.',
+    'Test error',
+    ...(paper ? [`Paper error (${paper.table})`] : []),
+    'Time',
+  ];
+  const rows = runs.map((run, i) => {
+    const name = run.config.variant ?? run.config.model;
+    const f = run.final;
+    return [
+      i < ownCount ? name : `${name} (imported, ${run.createdAt.slice(0, 10)}, ${run.config.budget})`,
+      f.reason,
+      f.trainLoss === undefined ? '–' : formatNumber(f.trainLoss),
+      percent(f.trainAccuracy),
+      percent(f.testAccuracy),
+      f.testAccuracy === undefined ? '–' : `${((1 - f.testAccuracy) * 100).toFixed(1)}%`,
+      ...(paper ? [run.config.variant ? formatPaperFigures(paper, run.config.variant) : '–'] : []),
+      formatDuration(f.elapsedMs),
+    ];
+  });
+  const view = h(
+    'div',
+    {},
+    table(
+      'Final figures',
+      head,
+      rows,
+      head.map((_, i) => i >= 2),
+    ),
+  );
+  if (paper)
+    view.append(
+      h(
+        'p',
+        { class: 'train-paper-note' },
+        `Paper: ${paper.source}, ${paper.table} (${paper.setting}). Your runs use other data and far less training, so compare the ranking of the variants, not the values.`,
+      ),
+    );
+  return view;
 }

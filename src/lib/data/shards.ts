@@ -178,7 +178,10 @@ async function download(
     throw new Error(
       `could not fetch ${name} from ${url}: HTTP ${response.status} ${response.statusText}`.trim(),
     );
-  return readPayload(response, name, onBytes);
+  // A damaged gzip stream (a truncated or corrupted transfer) is a mismatch like any other: its raw
+  // bytes fail the checksum, so the caller fetches once more and then explains.
+  const raw = await readPayload(response, name, onBytes, false);
+  return maybeGunzip(raw, name).catch(() => raw);
 }
 
 // Reads a response body, reporting progress, and gunzips it unless the server already did.
@@ -186,8 +189,10 @@ async function readPayload(
   response: Response,
   name: string,
   onBytes?: (bytes: number) => void,
+  gunzip = true,
 ): Promise<Uint8Array> {
-  if (!response.body || !onBytes) return maybeGunzip(new Uint8Array(await response.arrayBuffer()), name);
+  const decode = (bytes: Uint8Array) => (gunzip ? maybeGunzip(bytes, name) : bytes);
+  if (!response.body || !onBytes) return decode(new Uint8Array(await response.arrayBuffer()));
   const chunks: Uint8Array[] = [];
   const reader = response.body.getReader();
   for (;;) {
@@ -202,5 +207,5 @@ async function readPayload(
     bytes.set(chunk, offset);
     offset += chunk.length;
   }
-  return maybeGunzip(bytes, name);
+  return decode(bytes);
 }

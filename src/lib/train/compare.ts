@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
-import { train } from './train.ts';
+import { describeRun, train } from './train.ts';
 import type { TrainOptions } from './trainOptions.ts';
-import type { TrainData, TrainRecord } from './types.ts';
+import type { RunInfo, TrainData, TrainRecord, TrainRun } from './types.ts';
 
 /** A variant to compare: a name for the records and a builder that takes the weight seed. */
 export interface Variant {
@@ -21,10 +21,16 @@ export interface CompareOptions extends TrainOptions {
  * only on `seed` and the epoch). Records carry the variant's name. A diverged variant is a result
  * (the papers report "fail"), so the next variant still runs; an abort stops them all.
  */
-export async function* compare(
+export function compare(variants: Variant[], data: TrainData, options: CompareOptions = {}): TrainRun {
+  const info: RunInfo = { ...describeRun('', options), variants: variants.map((v) => v.name) };
+  return Object.assign(compareRecords(variants, data, options, info), { info });
+}
+
+async function* compareRecords(
   variants: Variant[],
   data: TrainData,
-  options: CompareOptions = {},
+  options: CompareOptions,
+  info: RunInfo,
 ): AsyncGenerator<TrainRecord> {
   const names = variants.map((v) => v.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
@@ -36,6 +42,7 @@ export async function* compare(
   for (const variant of variants) {
     if (trainOptions.signal?.aborted) return;
     const model = variant.build(seed);
+    info.model ||= model.name;
     let handedOver = false;
     try {
       for await (const record of train(model, data, trainOptions)) {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { makeBatch, sequentialBatches, type Preprocess } from '../data/batches.ts';
 import type { ImageSet } from '../data/imageSet.ts';
+import { ABORTED, raceAbort } from './abortable.ts';
 import { countClasses, countCorrect, outputKind, sumCrossEntropy } from './losses.ts';
 
 /** Options of {@link evaluate}. */
@@ -47,7 +48,9 @@ export async function evaluate(
       lossSum = nextLoss as tf.Scalar;
       correctSum = nextCorrect as tf.Scalar;
     }
-    const [loss, correct] = await Promise.all([lossSum.data(), correctSum.data()]);
+    const read = await raceAbort(Promise.all([lossSum.data(), correctSum.data()]), options.signal);
+    if (read === ABORTED) options.signal!.throwIfAborted();
+    const [loss, correct] = read as [Float32Array, Float32Array];
     return { loss: loss[0] / split.count, accuracy: correct[0] / split.count };
   } finally {
     tf.dispose([lossSum, correctSum]);

@@ -1,5 +1,12 @@
+export { classify, type Classification, type ClassifyInput, type ClassifyOptions } from './classify.ts';
 export { compare, type CompareOptions, type Variant } from './compare.ts';
 export { evaluate, type EvaluateOptions } from './evaluate.ts';
+export {
+  compareGradients,
+  computeGradients,
+  type ComputeGradientsOptions,
+  type WeightGradient,
+} from './gradients.ts';
 export { countClasses, countCorrect, outputKind, sumCrossEntropy, type OutputKind } from './losses.ts';
 export {
   addWeightDecay,
@@ -27,6 +34,15 @@ export {
   openResultsStore,
   type ResultsStore,
 } from './resultsStore.ts';
+export {
+  downloadModel,
+  listSavedModels,
+  loadModel,
+  loadModelFromFiles,
+  removeSavedModel,
+  SAVED_MODEL_PREFIX,
+  saveModel,
+} from './savedModels.ts';
 export { learningRateAt, scheduleSchema, type Schedule, type ScheduleTime } from './schedules.ts';
 export { train } from './train.ts';
 export {
@@ -36,5 +52,13 @@ export {
   type ParsedTrainOptions,
   type TrainOptions,
 } from './trainOptions.ts';
-export type { DoneRecord, EpochRecord, StepRecord, TrainData, TrainRecord } from './types.ts';
+export type {
+  DoneRecord,
+  EpochRecord,
+  RunInfo,
+  StepRecord,
+  TrainData,
+  TrainRecord,
+  TrainRun,
+} from './types.ts';
 export { yieldToEventLoop } from './yieldToEventLoop.ts';

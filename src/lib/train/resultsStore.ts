@@ -90,9 +90,30 @@ export function createIndexedDbResultsStore(
   };
 }
 
-/** Opens the IndexedDB store when the platform has IndexedDB, else an in-memory one. */
-export function openResultsStore(factory: IDBFactory | undefined = globalThis.indexedDB): ResultsStore {
-  return factory ? createIndexedDbResultsStore(factory) : createMemoryResultsStore();
+/** Opens the IndexedDB store when IndexedDB works, else (absent, blocked, failing to open) an in-memory one. */
+export function openResultsStore(factory?: IDBFactory): ResultsStore {
+  let idb: IDBFactory | undefined = factory;
+  try {
+    idb ??= globalThis.indexedDB; // a getter that throws where storage is blocked
+  } catch {
+    idb = undefined;
+  }
+  const memory = createMemoryResultsStore();
+  if (!idb) return memory;
+  // If the database cannot be opened (private modes, blocked storage), runs live in memory instead.
+  const durable = createIndexedDbResultsStore(idb);
+  let store: Promise<ResultsStore> | undefined;
+  const pick = () =>
+    (store ??= durable.list('').then(
+      () => durable,
+      () => memory,
+    ));
+  return {
+    list: async (lesson) => (await pick()).list(lesson),
+    save: async (lesson, run) => (await pick()).save(lesson, run),
+    remove: async (lesson, id) => (await pick()).remove(lesson, id),
+    clear: async (lesson) => (await pick()).clear(lesson),
+  };
 }
 
 function byCreation(a: RunResult, b: RunResult): number {

@@ -6,8 +6,9 @@ import { countClasses, countCorrect, outputKind, sumCrossEntropy } from './losse
 import { addWeightDecay, createOptimizer, disposeOptimizer, setLearningRate } from './optimizers.ts';
 import { learningRateAt } from './schedules.ts';
 import { parseTrainOptions, type TrainOptions } from './trainOptions.ts';
-import type { DoneRecord, TrainData, TrainRecord } from './types.ts';
+import type { DoneRecord, RunInfo, TrainData, TrainRecord, TrainRun } from './types.ts';
 import { yieldToEventLoop } from './yieldToEventLoop.ts';
+import { ABORTED, raceAbort } from './abortable.ts';
 
 /**
  * Trains a model and yields plain-number records: a `step` record every `logEvery` steps, an `epoch`
@@ -18,9 +19,34 @@ import { yieldToEventLoop } from './yieldToEventLoop.ts';
  * Each step runs the model with `training: true` inside `tf.variableGrads`, so BatchNormalization
  * uses batch statistics and updates its moving mean and variance (tfjs-layers writes them as a side
  * effect of `call` in training mode), and dropout is active. Loss and accuracy are summed on the
- * device and read back only every `logEvery` steps.
+ * device and read back only every `logEvery` steps. The returned run's `info` names the model, seed and
+ * options (for views and saved results); options are validated when the first record is asked for.
  */
-export async function* train(
+export function train(model: tf.LayersModel, data: TrainData, options: TrainOptions = {}): TrainRun {
+  return Object.assign(trainRecords(model, data, options), {
+    info: describeRun(model.name, options),
+  });
+}
+
+/** The plain-JSON part of training options, for a run's description. */
+export function describeRun(model: string, options: TrainOptions): RunInfo {
+  const plain = Object.entries(options).filter(
+    ([, value]) =>
+      value === null || ['number', 'string', 'boolean'].includes(typeof value) || isPlainData(value),
+  );
+  return { model, seed: options.seed ?? 0, options: Object.fromEntries(plain) };
+}
+
+function isPlainData(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== Array.prototype) return false;
+  return Object.values(value).every(
+    (v) => v === null || ['number', 'string', 'boolean'].includes(typeof v) || isPlainData(v),
+  );
+}
+
+async function* trainRecords(
   model: tf.LayersModel,
   data: TrainData,
   options: TrainOptions = {},
@@ -108,7 +134,12 @@ export async function* train(
         const endOfEpoch = epochSteps === stepsPerEpoch;
         if (windowSteps === o.logEvery || endOfEpoch) {
           // The only GPU→CPU read of the step loop: it waits for the queued steps to finish.
-          const [loss, correct] = await Promise.all([lossSum.data(), correctSum.data()]);
+          const read = await raceAbort(Promise.all([lossSum.data(), correctSum.data()]), o.signal);
+          if (read === ABORTED) {
+            yield done('aborted', `stopped at step ${step} of ${totalSteps}`);
+            return;
+          }
+          const [loss, correct] = read;
           const images = windowSteps * o.batchSize;
           const meanLoss = (loss[0] - readLoss) / images;
           if (!Number.isFinite(loss[0])) {

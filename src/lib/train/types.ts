@@ -42,6 +42,23 @@ export interface DoneRecord {
 /** A plain-number record yielded by `train()` and `compare()`. */
 export type TrainRecord = StepRecord | EpochRecord | DoneRecord;
 
+/** What a run is, known before it starts: what views and saved results need to describe it. */
+export interface RunInfo {
+  /** The model's name (for `compare()`, the first variant's model once it is built). */
+  model: string;
+  /** Variant names in training order (`compare()` only). */
+  variants?: string[];
+  /** Seed of the data order. */
+  seed: number;
+  /** The training options that are plain JSON values (no functions, no signal). */
+  options: Record<string, unknown>;
+}
+
+/** The records of `train()` or `compare()`, with what the run is. */
+export interface TrainRun extends AsyncGenerator<TrainRecord> {
+  readonly info: RunInfo;
+}
+
 /**
  * What `train()` reads: a training split, an optional test split (evaluated after each epoch) and the
  * preprocess that turns bytes into model inputs. An `ImageDataset` from `loadFashionMnist` or

@@ -65,9 +65,12 @@ import * as tf from '@tensorflow/tfjs';
 import * as Plot from '@observablehq/plot';
 import * as lib from '${root}/src/lib/index.ts';
 import type { Budget } from '${root}/src/cells/budget.ts';
+import type { Display } from '${root}/src/cells/display/api.ts';
 export { tf, Plot, lib };
 export * from '${root}/src/lib/index.ts';
-export declare function display(value: unknown): void;
+export { chooseImages, loadExampleImages } from '${root}/src/cells/display/folderPicker.ts';
+export declare const display: Display;
+export declare const dataUrl: string;
 export declare const signal: AbortSignal;
 export declare const budget: Budget;
 `;
@@ -93,7 +96,7 @@ function createProgram(files: Map<string, string>): ts.Program {
 
 let preludeNames: string[] | undefined;
 
-/** Returns every name the prelude exports (tf, Plot, lib, display, signal, budget and the library's exports). */
+/** Returns every name the prelude exports (tf, Plot, lib, display, dataUrl, signal, budget and the library's exports). */
 export function getPreludeNames(): string[] {
   if (preludeNames) return preludeNames;
   const file = resolve(root, '.cells-check/prelude.ts');

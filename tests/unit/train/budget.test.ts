@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { BUDGETS } from '../../../src/lib/budget.ts';
+import { buildCifarResNet } from '../../../src/lib/models/cifar.ts';
+
+const subsetSizes = { lesson: { train: 10_000, test: 2000 }, full: { train: 60_000, test: 10_000 } };
+
+describe('BUDGETS', () => {
+  for (const budget of Object.values(BUDGETS)) {
+    it(`${budget.name}: sizes fit its subset, every epoch has at least two full batches, the model builds`, () => {
+      expect(budget.trainSize).toBeLessThanOrEqual(subsetSizes[budget.subset].train);
+      expect(budget.testSize).toBeLessThanOrEqual(subsetSizes[budget.subset].test);
+      expect(Math.floor(budget.trainSize / budget.batchSize)).toBeGreaterThanOrEqual(2);
+      const model = buildCifarResNet({
+        depth: budget.depth,
+        width: budget.width,
+        inputShape: [budget.imageSize, budget.imageSize, 1],
+      });
+      expect(model.outputs[0].shape).toEqual([null, 10]);
+      model.dispose();
+    });
+  }
+
+  it('grow from quick to full', () => {
+    const { quick, standard, full } = BUDGETS;
+    const images = (b: typeof quick) => b.trainSize * b.epochs;
+    expect(images(quick)).toBeLessThan(images(standard));
+    expect(images(standard)).toBeLessThan(images(full));
+    expect(quick.width).toBeLessThanOrEqual(standard.width);
+    expect(standard.width).toBeLessThanOrEqual(full.width);
+  });
+});
