@@ -54,11 +54,12 @@ export function transpileCell(source: string, options: TranspileOptions = {}): C
   let valueLine = -1;
   let valueColumn = -1;
   if (last?.type === 'ExpressionStatement' && !(last as ExpressionStatement).directive) {
-    const { expression } = last as ExpressionStatement;
-    // Only the final statement is rewritten, on its own line(s), so every line keeps its number.
-    body = `${js.slice(0, expression.start)}${valuePrefix}${js.slice(expression.start, expression.end)}), ${returned};${js.slice(last.end)}\n`;
-    valueLine = expression.loc!.start.line;
-    valueColumn = expression.loc!.start.column;
+    // Only the final statement is rewritten, on its own line(s), so every line keeps its number. The
+    // statement's own text is used, not its expression's: `({ a: 1 });` keeps its parentheses.
+    const statement = js.slice(last.start, last.end).replace(/;$/, '');
+    body = `${js.slice(0, last.start)}${valuePrefix}${statement}), ${returned};${js.slice(last.end)}\n`;
+    valueLine = last.loc!.start.line;
+    valueColumn = last.loc!.start.column;
   } else {
     body = `${js}\nreturn {value: undefined, ${returned};\n`;
   }

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { findDeclarations } from '../../../src/cells/declarations.ts';
 import { CellSyntaxError, parseCell } from '../../../src/cells/parse.ts';
 import { findReferences } from '../../../src/cells/references.ts';
+import { transpileCell } from '../../../src/cells/transpile.ts';
 
 const analyse = (source: string) => {
   const { program } = parseCell(source);
@@ -125,5 +126,22 @@ describe('parseCell', () => {
     const { js, toSource } = parseCell('const value: number = missing;');
     const column = js.indexOf('missing');
     expect(toSource({ line: 1, column })).toEqual({ line: 1, column: 'const value: number = '.length });
+  });
+});
+
+describe('transpileCell output runs', () => {
+  const run = async (source: string) => {
+    const compiled = transpileCell(source);
+    const cell = (0, eval)(compiled.code) as (inputs: object) => Promise<{ value: unknown; outputs: object }>;
+    return cell({});
+  };
+
+  test.each([
+    ['const a = 1;\n({ a, b: 2 });', { a: 1, b: 2 }],
+    ['const a = 1;\n({\n  a, // comment\n  b: [a, 2],\n})', { a: 1, b: [1, 2] }],
+    ['const xs = [1, 2, 3];\nxs.map((x) => x * 2); // doubled', [2, 4, 6]],
+    ['(1 + 2) * 3;', 9],
+  ])('the last expression of %j is the value', async (source, value) => {
+    expect((await run(source)).value).toEqual(value);
   });
 });
