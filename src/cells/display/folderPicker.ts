@@ -120,7 +120,7 @@ export function chooseImages(options: ChooseImagesOptions = {}): ImagePicker {
   });
 
   const status = document.createElement('p');
-  status.setAttribute('role', 'status');
+  status.className = 'image-picker-status'; // announced: the cell's output is already a live region
   status.style.margin = '0';
 
   let picked: ImageFileEntry[] | null = null;
