@@ -22,8 +22,7 @@ export interface Budget {
 }
 
 /**
- * The three budgets. `quick` is a smoke test that still trains (two steps of 32 images per model, loss
- * falls): the browser suite runs every lesson at it with WebGPU on SwiftShader, a software GPU that
+ * The three budgets. `quick` is a smoke test that still trains (two steps of 16 images per model): the browser suite runs every lesson at it with WebGPU on SwiftShader, a software GPU that
  * trains a width-0.25 ResNet-8 at about 6–10 images/s, so the heaviest cell (six shortcut variants) takes
  * about a minute there; on a real GPU it is instant. `standard` is a lesson's default on a GPU (minutes
  * for six width-0.5 ResNet-20s); `full` is the whole dataset for readers with time and a GPU.
@@ -32,9 +31,9 @@ export const BUDGETS: Readonly<Record<BudgetName, Readonly<Budget>>> = {
   quick: {
     name: 'quick',
     epochs: 1,
-    trainSize: 64,
-    testSize: 64,
-    batchSize: 32,
+    trainSize: 32,
+    testSize: 32,
+    batchSize: 16,
     imageSize: 28,
     subset: 'lesson',
     width: 0.25,

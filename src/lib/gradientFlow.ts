@@ -27,12 +27,12 @@ export interface GradientFlowOptions {
  * input side first. Deep plain networks show how the signal changes with depth; residual ones keep it.
  * The model is left as it was: BN moving statistics touched by the training-mode pass are restored.
  */
-export function gradientFlow(
+export async function gradientFlow(
   model: tf.LayersModel,
   images: tf.Tensor,
   labels: tf.Tensor,
   options: GradientFlowOptions = {},
-): GradientFlowEntry[] {
+): Promise<GradientFlowEntry[]> {
   const training = options.training ?? true;
   const kernels = model.layers.flatMap((layer) =>
     layer.trainableWeights
@@ -41,11 +41,13 @@ export function gradientFlow(
   );
   if (kernels.length === 0)
     throw new Error(`invalid model: ${JSON.stringify(model.name)} (it has no kernels)`);
+  const blocks = [...new Set(kernels.map((k) => k.block))];
   const classes = (model.outputs[0].shape.at(-1) ?? 0) as number;
   // A training-mode pass updates BN moving statistics as a side effect; keep copies to put them back.
   const saved = model.nonTrainableWeights.map((weight) => weight.read().clone());
+  let squares: tf.Tensor | undefined;
   try {
-    return tf.tidy(() => {
+    squares = tf.tidy(() => {
       const { grads } = tf.variableGrads(
         () => {
           const logits = model.apply(images, { training }) as tf.Tensor;
@@ -54,20 +56,25 @@ export function gradientFlow(
         },
         kernels.map((k) => k.variable),
       );
-      const sums = new Map<string, { grad: number; weight: number }>();
-      for (const { block, variable } of kernels) {
-        const entry = sums.get(block) ?? { grad: 0, weight: 0 };
-        entry.grad += tf.sum(tf.square(grads[variable.name])).dataSync()[0];
-        entry.weight += tf.sum(tf.square(variable)).dataSync()[0];
-        sums.set(block, entry);
-      }
-      return [...sums].map(([block, { grad, weight }], index) => {
-        const gradientNorm = Math.sqrt(grad);
-        const weightNorm = Math.sqrt(weight);
-        return { block, index, gradientNorm, weightNorm, relative: gradientNorm / weightNorm };
-      });
+      // [blocks, 2]: squared norms of the gradients and of the kernels of each block.
+      return tf.stack(
+        blocks.map((block) => {
+          const own = kernels.filter((k) => k.block === block);
+          const gradient = tf.addN(own.map((k) => tf.sum(tf.square(grads[k.variable.name]))));
+          const weight = tf.addN(own.map((k) => tf.sum(tf.square(k.variable))));
+          return tf.stack([gradient, weight]);
+        }),
+      );
+    });
+    // One asynchronous read-back for the whole model (a synchronous read would stall a GPU backend).
+    const values = await squares.data();
+    return blocks.map((block, index) => {
+      const gradientNorm = Math.sqrt(values[2 * index]);
+      const weightNorm = Math.sqrt(values[2 * index + 1]);
+      return { block, index, gradientNorm, weightNorm, relative: gradientNorm / weightNorm };
     });
   } finally {
+    squares?.dispose();
     model.nonTrainableWeights.forEach((weight, i) => weight.write(saved[i]));
     tf.dispose(saved);
   }

@@ -1,6 +1,7 @@
 import type * as PlotModule from '@observablehq/plot';
 import type * as TF from '@tensorflow/tfjs';
 import { inspect } from './inspector.ts';
+import { isRecordList, renderRecords } from './records.ts';
 import { renderModel, type TraceModel } from './model.ts';
 import { isNode } from './plot.ts';
 import { renderTensor } from './tensor.ts';
@@ -58,6 +59,7 @@ export async function displayValue(
   else if (value instanceof tf.LayersModel) item.append(renderModel(value, context.traceModel));
   else if (isNode(value)) item.append(value);
   else if (isCheckResult(value)) item.append(renderCheck(value));
+  else if (isRecordList(value)) item.append(renderRecords(value));
   else if (isClassification(value)) item.append(renderClassification(value, context.Plot));
   else if (isAsyncIterable(value))
     await renderTraining(value, item, {

@@ -12,11 +12,11 @@ function tinyModel(): tf.LayersModel {
 }
 
 describe('gradientFlow', () => {
-  test('matches the hand-derived gradient of a two-layer linear model', () => {
+  test('matches the hand-derived gradient of a two-layer linear model', async () => {
     const model = tinyModel();
     const images = tf.tensor2d([[1, 2]]);
     const labels = tf.tensor1d([0], 'int32');
-    const flow = gradientFlow(model, images, labels);
+    const flow = await gradientFlow(model, images, labels);
     // h = x·1 = [3, 3]; logits = h·0 = [0, 0]; p = [½, ½]; ∂L/∂logits = p − y = [−½, ½].
     // ∂L/∂W2 = hᵀ(p − y) = [[−1.5, 1.5], [−1.5, 1.5]] → norm 3. ∂L/∂h = (p − y)W2ᵀ = 0 → ∂L/∂W1 = 0.
     expect(flow.map((entry) => entry.block)).toEqual(['block1', 'block2']);
@@ -28,13 +28,13 @@ describe('gradientFlow', () => {
     tf.dispose([images, labels]);
   });
 
-  test('covers every block of a ResNet, input side first, and leaves BN statistics and memory as they were', () => {
+  test('covers every block of a ResNet, input side first, and leaves BN statistics and memory as they were', async () => {
     const model = buildCifarResNet({ depth: 8, width: 0.25, inputShape: [8, 8, 1], classes: 3, seed: 1 });
     const images = tf.randomNormal([4, 8, 8, 1], 0, 1, 'float32', 7);
     const labels = tf.tensor1d([0, 1, 2, 0], 'int32');
     const before = model.nonTrainableWeights.map((w) => Array.from(w.read().dataSync()));
     const tensors = tf.memory().numTensors;
-    const flow = gradientFlow(model, images, labels);
+    const flow = await gradientFlow(model, images, labels);
     expect(tf.memory().numTensors).toBe(tensors);
     expect(model.nonTrainableWeights.map((w) => Array.from(w.read().dataSync()))).toEqual(before);
     expect(flow[0].block).toBe('conv1');
