@@ -37,7 +37,10 @@ describe('lesson page', () => {
     const cell = page.locator('code-cell[data-cell-id="vgg-block"]');
     assert.equal(await cell.count(), 1);
     const source = JSON.parse((await cell.locator('script[data-cell-source]').textContent()) ?? '');
-    assert.match(source, /^function sequentialVggBlock\(numConvs: number, channels: number\): tf\.Sequential/);
+    assert.match(
+      source,
+      /^function sequentialVggBlock\(numConvs: number, channels: number\): tf\.Sequential/,
+    );
     assert.ok(
       (await cell.locator('pre.astro-code span[style*="--shiki-dark"]').count()) > 10,
       'cell is highlighted',
