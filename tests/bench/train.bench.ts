@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { distDir, openSite } from '../browser/harness.ts';
+import { typeInto } from '../browser/cellHelpers.ts';
 
 const steps = Number(process.env.BENCH_STEPS ?? 5);
 const batchSize = Number(process.env.BENCH_BATCH ?? 32);
@@ -20,13 +21,7 @@ if (!existsSync(join(distDir, 'lessons'))) {
 
 async function runInCell(page: Page, source: string, timeout = 600_000): Promise<void> {
   const cell = page.locator('code-cell[data-cell-id="hello"]');
-  await cell.locator('.cell-code').click();
-  const editor = cell.locator('.cm-content');
-  await editor.waitFor();
-  await editor.click();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(source);
+  await typeInto(page, cell, source);
   await page.evaluate(() => ((globalThis as unknown as { __runAt: number }).__runAt = performance.now()));
   await page.keyboard.press('Control+Enter');
   await page.waitForFunction(

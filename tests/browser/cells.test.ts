@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 import { openSite, seriousAxeViolations, type Site } from './harness.ts';
+import { typeInto } from './cellHelpers.ts';
 
 let site: Site;
 before(async () => {
@@ -17,17 +18,6 @@ const cell = (page: Page, id: string) => page.locator(`code-cell[data-cell-id="$
 /** Waits until a cell settles in `state` (TF.js and WebGPU on SwiftShader are slow to start). */
 async function waitForState(target: Locator, state: string, timeout = 60_000): Promise<void> {
   await target.locator(`xpath=self::*[@data-state="${state}"]`).waitFor({ timeout });
-}
-
-/** Replaces a cell's code through its editor, with the keyboard, as a reader would. */
-async function typeInto(page: Page, target: Locator, source: string): Promise<void> {
-  await target.locator('.cell-code').click();
-  const editor = target.locator('.cm-content');
-  await editor.waitFor();
-  await editor.click();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(source);
 }
 
 const liveTensors = (page: Page) =>

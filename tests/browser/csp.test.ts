@@ -5,7 +5,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { base, distDir, openSite, type Site } from './harness.ts';
 import { serveStatic, type StaticServer } from './server.ts';
-import { about, cell, outputOf, runCell, tinyData, typeInto } from './reliability-helpers.ts';
+import { about, cell, outputOf, runCell, tinyData, typeInto } from './cellHelpers.ts';
 
 // Security (issue 8): the Content Security Policy documented in README.md is the one served here; cells,
 // training, charts and search must work under it with no violation. A stricter variant (inline-script

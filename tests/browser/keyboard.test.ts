@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { openSite, type Site } from './harness.ts';
-import { about, cell, tinyData, typeInto, waitForState } from './reliability-helpers.ts';
+import { about, cell, tinyData, typeInto, waitForState } from './cellHelpers.ts';
 
 // Accessibility and UX (issue 8): every cell action by keyboard with a visible focus ring; charts with
 // a text alternative; reduced motion respected.

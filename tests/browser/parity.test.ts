@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSite, type Site } from './harness.ts';
+import { typeInto } from './cellHelpers.ts';
 
 // Backend parity (issue 5): one training step's gradients of a small residual model with BN, projection
 // shortcuts and exclusive gating, from identical weights and the same batch, on the CPU backend and on
@@ -42,13 +43,7 @@ test(
   async () => {
     const { page, problems } = await site.open('lessons/00-about-this-site/');
     const cell = page.locator('code-cell[data-cell-id="hello"]');
-    await cell.locator('.cell-code').click();
-    const editor = cell.locator('.cm-content');
-    await editor.waitFor();
-    await editor.click();
-    await page.keyboard.press('ControlOrMeta+a');
-    await page.keyboard.press('Delete');
-    await page.keyboard.insertText(code);
+    await typeInto(page, cell, code);
     await page.keyboard.press('Control+Enter');
     await page.waitForFunction(
       () =>

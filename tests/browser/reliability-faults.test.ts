@@ -1,16 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSite, type Site } from './harness.ts';
-import {
-  about,
-  cell,
-  memory,
-  outputOf,
-  runCell,
-  tinyData,
-  typeInto,
-  waitForState,
-} from './reliability-helpers.ts';
+import { about, cell, memory, outputOf, runCell, tinyData, typeInto, waitForState } from './cellHelpers.ts';
 
 // Bad input and faults (issue 8): each case shows a clear message, the page keeps working, and the
 // reader's edits survive. WebGPU runs on SwiftShader here, so every model is tiny.

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSite, type Site } from './harness.ts';
-import { about, cell, runCell, typeInto } from './reliability-helpers.ts';
+import { about, cell, runCell, typeInto } from './cellHelpers.ts';
 
 // Security (issue 8): no code runs without the reader's action, and running cells fetches nothing from
 // another host.

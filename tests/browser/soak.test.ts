@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSite, type Site } from './harness.ts';
-import { about, cell, memory, tinyData, typeInto, type Memory } from './reliability-helpers.ts';
+import { about, cell, memory, tinyData, typeInto, type Memory } from './cellHelpers.ts';
 
 // Long use (issue 8): every cell of a lesson, ten passes in a row at the quick budget. After each pass
 // the live tensor count and the bytes TF.js holds must be where the first pass left them: re-running

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { openSite, type Site } from './harness.ts';
+import { typeInto } from './cellHelpers.ts';
 
 // The training half of the notebook on the built site, WebGPU on SwiftShader: loading Fashion-MNIST with
 // progress, the live training view, Stop, compare() with the paper's column, divergence, results in
@@ -24,13 +25,7 @@ const about = 'lessons/00-about-this-site/';
 /** Replaces the first cell's code through its editor, runs it and waits for it to settle. */
 async function runCode(page: Page, source: string, settle = true, timeout = 120_000): Promise<Locator> {
   const cell = page.locator('code-cell[data-cell-id="hello"]');
-  await cell.locator('.cell-code').click();
-  const editor = cell.locator('.cm-content');
-  await editor.waitFor();
-  await editor.click();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(source);
+  await typeInto(page, cell, source);
   await page.keyboard.press('Control+Enter');
   if (settle)
     await page.waitForFunction(

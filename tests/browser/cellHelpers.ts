@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 
-// Helpers shared by the reliability, soak, CSP and keyboard tests.
+// Helpers that drive notebook cells as a reader would, shared by the browser tests and the benchmark.
 
 export const about = 'lessons/00-about-this-site/';
 
