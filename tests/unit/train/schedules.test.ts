@@ -33,7 +33,7 @@ describe('learningRateAt', () => {
 
 describe('getBudget', () => {
   it('returns the budgets and rejects unknown names', () => {
-    expect(getBudget('quick')).toMatchObject({ epochs: 1, trainSize: 64, batchSize: 32, subset: 'lesson' });
+    expect(getBudget('quick')).toMatchObject({ epochs: 1, trainSize: 32, batchSize: 16, subset: 'lesson' });
     expect(getBudget('full').subset).toBe('full');
     expect(() => getBudget('huge')).toThrow('invalid budget: "huge" (expected one of quick, standard, full)');
   });
