@@ -118,6 +118,9 @@ export function createEditor(options: EditorOptions): CellEditor {
     keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
     errorField,
     theme,
+    // Long lines wrap instead of scrolling sideways: readable on a phone, and no scroll region that only
+    // a mouse can reach (axe: scrollable-region-focusable).
+    EditorView.lineWrapping,
     EditorView.contentAttributes.of({ 'aria-label': options.label }),
     EditorView.updateListener.of((update) => {
       if (update.docChanged) options.onChange(update.state.doc.toString());

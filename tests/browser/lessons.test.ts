@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { distDir, openSite, type Site } from './harness.ts';
+import { distDir, openSite, seriousAxeViolations, type Site } from './harness.ts';
 
 // Every lesson runs top to bottom at the quick budget, as a reader pressing "Run all" would, with WebGPU
 // on SwiftShader. A cell that errors fails the test with its message; the time per lesson is printed.
@@ -58,6 +58,8 @@ for (const id of lessons) {
         'every cell finishes without an error',
       );
       assert.deepEqual(problems, []);
+      // With editors, charts, tables and verdicts on the page, it is still accessible.
+      assert.deepEqual(await seriousAxeViolations(page), [], 'axe after running every cell');
     },
   );
 }

@@ -3,7 +3,7 @@ import type * as TF from '@tensorflow/tfjs';
 import { inspect } from './inspector.ts';
 import { isRecordList, renderRecords } from './records.ts';
 import { renderModel, type TraceModel } from './model.ts';
-import { isNode } from './plot.ts';
+import { isNode, renderNode } from './plot.ts';
 import { renderTensor } from './tensor.ts';
 import { isClassification, renderClassification } from './prediction.ts';
 import { pageResultsStore, pageRunContext } from './runContext.ts';
@@ -57,7 +57,7 @@ export async function displayValue(
   const { tf } = context;
   if (value instanceof tf.Tensor) item.append(await renderTensor(value, tf));
   else if (value instanceof tf.LayersModel) item.append(renderModel(value, context.traceModel));
-  else if (isNode(value)) item.append(value);
+  else if (isNode(value)) item.append(renderNode(value));
   else if (isCheckResult(value)) item.append(renderCheck(value));
   else if (isRecordList(value)) item.append(renderRecords(value));
   else if (isClassification(value)) item.append(renderClassification(value, context.Plot));

@@ -1,6 +1,7 @@
 import type * as PlotModule from '@observablehq/plot';
 import type { Classification } from '../../lib/train/classify.ts';
 import { h, table } from './dom.ts';
+import { labelPlotGroups } from './plot.ts';
 
 const percent = (p: number) => `${(p * 100).toFixed(1)}%`;
 
@@ -38,6 +39,7 @@ export function renderClassification(result: Classification, Plot: typeof PlotMo
       Plot.ruleX([0]),
     ],
   });
+  labelPlotGroups(figure);
   figure.setAttribute('aria-hidden', 'true');
   const details = h('details', {}, h('summary', {}, 'Probabilities as a table'));
   details.append(

@@ -12,6 +12,7 @@ import type { ResultsStore } from '../../lib/train/resultsStore.ts';
 import type { EpochRecord, RunInfo, TrainRecord } from '../../lib/train/types.ts';
 import { formatNumber, h, table } from './dom.ts';
 import { inspect } from './inspector.ts';
+import { labelPlotGroups } from './plot.ts';
 
 /** What a cell can ask of the training view (`display.training(run, options)`). */
 export interface TrainingDisplayOptions {
@@ -123,6 +124,7 @@ export async function renderTraining(
       marks: [Plot.lineY(points, { x: 'step', y: 'loss', stroke: hasVariants ? 'variant' : 'currentColor' })],
     });
     figure.setAttribute('aria-label', `Training loss over ${points.length} logged steps`);
+    labelPlotGroups(figure);
     chart.replaceChildren(figure);
     chart.dataset.points = String(points.length);
   };
