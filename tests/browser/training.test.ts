@@ -163,10 +163,10 @@ display.training(train(model, data, { epochs: 2, batchSize: 32, logEvery: 1, lea
     const bad = join(tmpdir(), 'reslab-bad.json');
     await writeFile(bad, JSON.stringify({ format: 'other', runs: [] }));
     await output.locator('input[data-import]').setInputFiles(bad);
-    assert.match(
-      (await output.locator('.train-actions [role="alert"]').textContent()) ?? '',
-      /invalid results file: format: .*ResLab results export/,
-    );
+    // The file is read asynchronously: wait for the alert to say something before reading it.
+    const alert = output.locator('.train-actions [role="alert"]').filter({ hasText: /\S/ });
+    await alert.waitFor({ timeout: 10_000 });
+    assert.match((await alert.textContent()) ?? '', /invalid results file: format: .*ResLab results export/);
     assert.deepEqual(problems, []);
   });
 
