@@ -2,11 +2,13 @@
 # Installs the Debian packages ResLab needs when they are missing:
 #   chromium              the browser test suite drives Debian's Chromium (never a downloaded browser)
 #   dataset-fashion-mnist the real dataset the lessons train on (/usr/share/datasets/fashion-mnist)
+#   fonts-dejavu-core     a text font for the headless browser (the set the tests were developed with)
 set -euo pipefail
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -d /usr/share/datasets/fashion-mnist ] || missing+=(dataset-fashion-mnist)
+[ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "Installing Debian packages: ${missing[*]}"
@@ -16,4 +18,4 @@ if [ "$(id -u)" -ne 0 ]; then
   sudo="sudo"
 fi
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
