@@ -1,4 +1,6 @@
 import { budgetNames, toBudgetName } from './budget.ts';
+import { readBackendPreference, saveBackendPreference } from './backendPreference.ts';
+import type { BackendPreference } from '../lib/backendNames.ts';
 import { EditStore, loadBudgetName, openStorage, saveBudgetName } from './storage.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -76,6 +78,17 @@ class NotebookToolbarElement extends HTMLElement {
       select.value = toBudgetName(loadBudgetName(storage, budgetNames[0]));
       select.disabled = false;
       select.addEventListener('change', () => saveBudgetName(storage, select.value));
+    }
+    // The backend choice applies from the next first run; once the runtime runs, it switches at once.
+    const backend = this.querySelector<HTMLSelectElement>('[data-backend-select]');
+    if (backend) {
+      backend.value = readBackendPreference(location.search, storage);
+      backend.disabled = false;
+      backend.addEventListener('change', () => {
+        const preference = backend.value as BackendPreference;
+        saveBackendPreference(storage, preference);
+        void runtime?.then((loaded) => loaded.switchBackend(preference));
+      });
     }
     const action = (name: string) => this.querySelector<HTMLButtonElement>(`[data-action="${name}"]`);
     const runAll = action('run-all');

@@ -84,9 +84,9 @@ function aborted(signal: AbortSignal): Promise<never> {
  */
 export async function executeCell(options: ExecuteOptions): Promise<ExecuteResult> {
   const { id, source, output, prelude, scope, signal, budget } = options;
-  const { tf, Plot } = prelude;
+  const { tf, loadPlot } = prelude;
   const traceModel = prelude.lib.traceModel as TraceModel | undefined;
-  const context = { tf, Plot, traceModel };
+  const context = { tf, loadPlot, traceModel };
   const pending: Promise<void>[] = [];
   const perRun = new Map<string, unknown>([
     ['display', createDisplay(output, context, pending)],
@@ -108,7 +108,12 @@ export async function executeCell(options: ExecuteOptions): Promise<ExecuteResul
     });
   const lookup = (name: string) =>
     scope.has(name) ? scope.get(name) : perRun.has(name) ? perRun.get(name) : prelude.values.get(name);
-  const available = new Set([...scope.keys(), ...perRun.keys(), ...prelude.values.keys()]);
+  const available = new Set([
+    ...scope.keys(),
+    ...perRun.keys(),
+    ...prelude.values.keys(),
+    ...prelude.lazyValues.keys(),
+  ]);
 
   let compiled: CompiledCell;
   try {
@@ -125,6 +130,11 @@ export async function executeCell(options: ExecuteOptions): Promise<ExecuteResul
   const end = trackAllocations(tf);
   try {
     // Indirect eval in the global scope, named so stack traces point at this cell's lines.
+    // Prelude names that load on first use (Plot) are loaded before a cell that reads one runs.
+    for (const name of compiled.inputs) {
+      const load = prelude.lazyValues.get(name);
+      if (load && !prelude.values.has(name) && !scope.has(name)) prelude.values.set(name, await load());
+    }
     const cell = (0, eval)(`${compiled.code}\n//# sourceURL=reslab-cell-${id}.js`) as CellFunction;
     const inputs = Object.fromEntries(compiled.inputs.map((name) => [name, lookup(name)]));
     const { value, outputs } = await Promise.race([cell(inputs), aborted(signal)]);

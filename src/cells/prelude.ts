@@ -1,21 +1,25 @@
 import type * as PlotModule from '@observablehq/plot';
 import type * as TF from '@tensorflow/tfjs';
 import type { BackendChoice } from '../lib/backend.ts';
+import type { BackendPreference } from '../lib/backendNames.ts';
 import { withBase } from '../paths.ts';
 
 /** What every cell can use without importing: loaded once, on the first run. */
 export interface Prelude {
   tf: typeof TF;
-  Plot: typeof PlotModule;
+  /** Loads Observable Plot (once): only cells that use it, and the views that chart, pay for it. */
+  loadPlot(): Promise<typeof PlotModule>;
   /** The library's public API (src/lib/index.ts) as a namespace; each value export is also a prelude name. */
   lib: Record<string, unknown>;
   backend: BackendChoice;
-  /** Chooses the backend again (after a WebGPU device loss); returns the new choice. */
-  reinitBackend(): Promise<BackendChoice>;
+  /** Chooses the backend again (after a WebGPU device loss, or with another preference); returns the choice. */
+  reinitBackend(preference?: BackendPreference): Promise<BackendChoice>;
   /** The message of an unrecovered WebGPU device loss, or null. */
   deviceLoss(): string | null;
   /** Names always in scope, with their values (per-run names such as `display` are added by the runtime). */
   values: Map<string, unknown>;
+  /** Names in scope whose value loads on the first cell that reads one (`Plot`), by their loaders. */
+  lazyValues: Map<string, () => Promise<unknown>>;
 }
 
 /** Names the runtime adds per run: output, logging, Stop and the training budget. */
@@ -57,28 +61,41 @@ function describeInputShapes(inputs: unknown): string | null {
 }
 
 /**
- * Loads TF.js, chooses its backend (WebGPU, else WebGL, else CPU), and loads Observable Plot and the
- * library. Everything here is a dynamic import, so a lesson page pays for it only on its first run.
+ * Loads TF.js, chooses its backend (`auto`: WebGPU on a real GPU, else wasm, else WebGL, else CPU; or the
+ * reader's choice), and loads the library; Observable Plot loads when a cell or a chart first needs it.
+ * Everything here is a dynamic import, so a lesson page pays for it only on its first run, and only for
+ * the backend it runs on.
  */
-export async function loadPrelude(onDeviceLost: (message: string) => void): Promise<Prelude> {
-  const [tf, Plot, lib, { initBackend, getDeviceLoss }] = await Promise.all([
+export async function loadPrelude(
+  onDeviceLost: (message: string) => void,
+  preference: BackendPreference = 'auto',
+): Promise<Prelude> {
+  const [tf, lib, { initBackend, getDeviceLoss }, { wasmPaths }] = await Promise.all([
     import('@tensorflow/tfjs'),
-    import('@observablehq/plot'),
     import('../lib/index.ts') as Promise<Record<string, unknown>>,
     import('../lib/backend.ts'),
+    import('./wasmAssets.ts'),
   ]);
-  const backend = await initBackend({ onDeviceLost });
+  let current = preference;
+  const start = (next: BackendPreference) => initBackend({ preference: next, wasmPaths, onDeviceLost });
+  const backend = await start(current);
   nameLayersInErrors(tf);
+  let plot: Promise<typeof PlotModule> | null = null;
+  const loadPlot = () => {
+    plot ??= import('@observablehq/plot');
+    plot.catch(() => (plot = null)); // a failed download is tried again on the next use
+    return plot;
+  };
   const values = new Map<string, unknown>([
     ['tf', tf],
-    ['Plot', Plot],
     ['lib', lib],
   ]);
+  const lazyValues = new Map<string, () => Promise<unknown>>([['Plot', loadPlot]]);
   // The folder of the prepared Fashion-MNIST shards under the site's base path, for `loadFashionMnist`.
   values.set('dataUrl', withBase('data/fashion-mnist/'));
   for (const [name, value] of Object.entries(lib)) if (!values.has(name)) values.set(name, value);
   const { chooseImages, loadExampleImages } = await import('./display/folderPicker.ts'); // lesson 7's image folders
   values.set('chooseImages', chooseImages).set('loadExampleImages', loadExampleImages);
-  const reinitBackend = () => initBackend({ onDeviceLost });
-  return { tf, Plot, lib, backend, values, reinitBackend, deviceLoss: getDeviceLoss };
+  const reinitBackend = (next: BackendPreference = current) => start((current = next));
+  return { tf, loadPlot, lib, backend, values, lazyValues, reinitBackend, deviceLoss: getDeviceLoss };
 }

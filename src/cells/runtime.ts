@@ -1,3 +1,4 @@
+import { describeBackend, isBackendPreference, type BackendPreference } from '../lib/backendNames.ts';
 import { resolveBudget, toBudgetName } from './budget.ts';
 import { formatBytes } from './display/dom.ts';
 import { createEditor, type CellEditor } from './editor.ts';
@@ -17,6 +18,8 @@ export interface Runtime {
   runAll(): Promise<void>;
   stop(): void;
   restart(): Promise<void>;
+  /** Starts another backend: the notebook restarts, since tensors do not move between backends. */
+  switchBackend(preference: BackendPreference): Promise<void>;
   focusEditor(id: string): void;
 }
 
@@ -185,6 +188,20 @@ export function startRuntime(root: Document = document): Runtime {
   let loadedPrelude: Prelude | null = null;
   setInterval(() => scheduler.isBusy && updateMeter(loadedPrelude), 1000);
 
+  const backendSelect = toolbar?.querySelector<HTMLSelectElement>('[data-backend-select]');
+  const askedBackend = new URLSearchParams(location.search).get('backend');
+  if (askedBackend !== null && !isBackendPreference(askedBackend))
+    notice(
+      `Unknown backend in the address: ?backend=${askedBackend} (expected one of auto, webgpu, webgl, wasm, cpu); the page chooses one itself.`,
+    );
+  const preference = (): BackendPreference =>
+    isBackendPreference(backendSelect?.value) ? backendSelect.value : 'auto';
+  const showBackend = (loaded: Prelude) => {
+    if (!badge) return;
+    badge.textContent = `Backend: ${describeBackend(loaded.backend)}`;
+    badge.dataset.backend = loaded.backend.name;
+  };
+
   const ensurePrelude = async (): Promise<Prelude> => {
     prelude ??= loadPrelude((message) => {
       deviceLossNotice = `The GPU device was lost (${message}). Everything computed is gone; the next run starts a fresh device.`;
@@ -199,7 +216,7 @@ export function startRuntime(root: Document = document): Runtime {
               'The GPU device was lost while this cell ran; run it again to start on a fresh device.',
           }),
         );
-    });
+    }, preference());
     try {
       loadedPrelude = await prelude;
     } catch (error) {
@@ -211,11 +228,7 @@ export function startRuntime(root: Document = document): Runtime {
       loadedPrelude.backend = await loadedPrelude.reinitBackend();
       notice(null);
     }
-    if (badge) {
-      const { name, reason } = loadedPrelude.backend;
-      badge.textContent = reason ? `Backend: ${name} (fell back: ${reason})` : `Backend: ${name}`;
-      badge.dataset.backend = name;
-    }
+    showBackend(loadedPrelude);
     return loadedPrelude;
   };
 
@@ -303,26 +316,47 @@ export function startRuntime(root: Document = document): Runtime {
   }
   root.documentElement.classList.add('notebook-ready');
 
+  const restart = async () => {
+    await scheduler.restart();
+    if (loadedPrelude) {
+      releaseEverything();
+      loadedPrelude.tf.disposeVariables();
+      updateMeter(loadedPrelude);
+    }
+    for (const cell of cells) {
+      cell.output.replaceChildren();
+      cell.editor.showError(null);
+    }
+  };
+
   const runtime: Runtime = {
     run: (id) => scheduler.run(id),
     runAll: () => scheduler.runAll(),
     stop: () => scheduler.stop(),
-    async restart() {
-      await scheduler.restart();
-      if (loadedPrelude) {
-        releaseEverything();
-        loadedPrelude.tf.disposeVariables();
-        updateMeter(loadedPrelude);
+    restart,
+    async switchBackend(next) {
+      // Before the first run there is nothing to move: the first run starts the chosen backend.
+      if (!loadedPrelude) return;
+      const before = loadedPrelude.backend.name;
+      await restart();
+      try {
+        loadedPrelude.backend = await loadedPrelude.reinitBackend(next);
+      } catch (error) {
+        notice(`Could not switch backend: ${(error as Error).message}`);
+        return;
       }
-      for (const cell of cells) {
-        cell.output.replaceChildren();
-        cell.editor.showError(null);
-      }
+      showBackend(loadedPrelude);
+      const now = loadedPrelude.backend.name;
+      notice(
+        now === before
+          ? `Still on ${now}; the notebook restarted: run the cells again.`
+          : `Switched from ${before} to ${now}. Tensors and models do not move between backends, so the notebook restarted: run the cells again.`,
+      );
     },
     focusEditor: (id) => cellById(id).editor.focus(),
   };
-  const restart = controls('restart');
-  if (restart) restart.disabled = false;
+  const restartButton = controls('restart');
+  if (restartButton) restartButton.disabled = false;
   // A documented test hook (see the "About the cells" page): the live tensor count and the prelude names.
   // Leaving the page mid-run stops the run (Stop frees what the stopped cell made), so training does not
   // go on in a page kept in the back/forward cache. Finished cells keep their results for a return visit.
@@ -333,7 +367,10 @@ export function startRuntime(root: Document = document): Runtime {
   // and a way to lose the WebGPU device as a driver reset would.
   (globalThis as { __reslab?: unknown }).__reslab = {
     memory: () => loadedPrelude?.tf.memory() ?? null,
-    preludeNames: () => (loadedPrelude ? [...loadedPrelude.values.keys(), ...perRunNames] : []),
+    preludeNames: () =>
+      loadedPrelude
+        ? [...new Set([...loadedPrelude.values.keys(), ...loadedPrelude.lazyValues.keys()]), ...perRunNames]
+        : [],
     loseDevice: () =>
       (loadedPrelude?.tf.backend() as { device?: { destroy(): void } } | undefined)?.device?.destroy(),
   };

@@ -9,10 +9,10 @@ import { isClassification, renderClassification } from './prediction.ts';
 import { pageResultsStore, pageRunContext } from './runContext.ts';
 import { renderTraining, type TrainingDisplayOptions } from './training.ts';
 
-/** What rich views need: the loaded TF.js, Plot and the library's tracer. */
+/** What rich views need: the loaded TF.js, Plot (loaded by the first view that charts) and the library's tracer. */
 export interface DisplayContext {
   tf: typeof TF;
-  Plot: typeof PlotModule;
+  loadPlot: () => Promise<typeof PlotModule>;
   traceModel?: TraceModel;
 }
 
@@ -60,10 +60,10 @@ export async function displayValue(
   else if (isNode(value)) item.append(renderNode(value));
   else if (isCheckResult(value)) item.append(renderCheck(value));
   else if (isRecordList(value)) item.append(renderRecords(value));
-  else if (isClassification(value)) item.append(renderClassification(value, context.Plot));
+  else if (isClassification(value)) item.append(renderClassification(value, await context.loadPlot()));
   else if (isAsyncIterable(value))
     await renderTraining(value, item, {
-      Plot: context.Plot,
+      Plot: await context.loadPlot(),
       store: pageResultsStore(),
       context: pageRunContext(tf),
       ...training,

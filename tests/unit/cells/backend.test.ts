@@ -1,5 +1,15 @@
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, test } from 'vitest';
-import { initBackend, type BackendEngine } from '../../../src/lib/backend.ts';
+import {
+  describeBackend,
+  describeSoftwareAdapter,
+  initBackend,
+  type AdapterLike,
+  type BackendEngine,
+  type BackendLoaders,
+} from '../../../src/lib/backend.ts';
+
+tf.env().set('PROD', true);
 
 function fakeEngine(working: string[]): BackendEngine & { active: string } {
   const engine = {
@@ -18,26 +28,187 @@ function fakeEngine(working: string[]): BackendEngine & { active: string } {
   return engine;
 }
 
-describe('initBackend', () => {
-  test('falls back from WebGPU to WebGL and says why', async () => {
-    const engine = fakeEngine(['webgl', 'cpu']);
-    const choice = await initBackend({ engine, gpu: null });
-    expect(choice).toEqual({ name: 'webgl', reason: 'webgpu: not available in this browser' });
+/** Loaders that record which backend packages were fetched; wasm fails to load when `wasmFails`. */
+function fakeLoaders(wasmFails = false): BackendLoaders & { loaded: string[] } {
+  const loaded: string[] = [];
+  return {
+    loaded,
+    webgpu: async () => void loaded.push('webgpu'),
+    webgl: async () => void loaded.push('webgl'),
+    cpu: async () => void loaded.push('cpu'),
+    wasm: async () => {
+      loaded.push('wasm');
+      if (wasmFails) throw new Error('WebAssembly is disabled');
+      return { setWasmPaths: () => {}, getThreadsCount: () => 1, hasSimd: async () => true };
+    },
+  };
+}
+
+const gpuWith = (adapter: AdapterLike | null) => ({ requestAdapter: async () => adapter });
+const swiftShader: AdapterLike = {
+  isFallbackAdapter: false,
+  info: { vendor: 'google', architecture: 'swiftshader', description: 'SwiftShader Device (Subzero)' },
+};
+const realGpu: AdapterLike = {
+  info: { vendor: 'nvidia', architecture: 'hopper', description: 'NVIDIA H200' },
+};
+
+describe('initBackend, auto', () => {
+  test('takes WebGPU on a real GPU and loads no other backend', async () => {
+    const loaders = fakeLoaders();
+    const choice = await initBackend({
+      engine: fakeEngine(['webgpu', 'wasm', 'cpu']),
+      gpu: gpuWith(realGpu),
+      loaders,
+    });
+    expect(choice).toEqual({ name: 'webgpu', preference: 'auto', reason: null });
+    expect(loaders.loaded).toEqual(['webgpu']);
   });
 
-  test('uses WebGPU when an adapter exists, else explains each failure down to the CPU', async () => {
-    const engine = fakeEngine(['webgpu', 'cpu']);
-    const loaded: string[] = [];
-    const loadWebGPU = async () => void loaded.push('webgpu');
-    expect(await initBackend({ engine, gpu: { requestAdapter: async () => ({}) }, loadWebGPU })).toEqual({
-      name: 'webgpu',
-      reason: null,
+  test('takes wasm when the adapter is software, without fetching the WebGPU backend', async () => {
+    const loaders = fakeLoaders();
+    const choice = await initBackend({
+      engine: fakeEngine(['webgpu', 'wasm']),
+      gpu: gpuWith(swiftShader),
+      loaders,
     });
-    expect(loaded).toEqual(['webgpu']);
-    const cpuOnly = fakeEngine(['cpu']);
-    expect(await initBackend({ engine: cpuOnly, gpu: { requestAdapter: async () => null } })).toEqual({
-      name: 'cpu',
-      reason: 'webgpu: no adapter (GPU disabled or blocklisted); webgl: failed to initialise',
+    expect(choice).toEqual({
+      name: 'wasm',
+      preference: 'auto',
+      reason: 'the WebGPU adapter is a software fallback (SwiftShader)',
+      wasm: { simd: true, threads: 1 },
     });
+    expect(loaders.loaded).toEqual(['wasm']);
+    expect(describeBackend(choice)).toBe(
+      'wasm (SIMD, 1 thread): the WebGPU adapter is a software fallback (SwiftShader)',
+    );
+  });
+
+  test('takes wasm when there is no WebGPU at all, or no adapter', async () => {
+    const none = await initBackend({ engine: fakeEngine(['wasm']), gpu: null, loaders: fakeLoaders() });
+    expect(none.name).toBe('wasm');
+    expect(none.reason).toBe('webgpu: not available here (no navigator.gpu)');
+    const noAdapter = await initBackend({
+      engine: fakeEngine(['wasm']),
+      gpu: gpuWith(null),
+      loaders: fakeLoaders(),
+    });
+    expect(noAdapter.reason).toBe('webgpu: no adapter (GPU disabled or blocklisted)');
+  });
+
+  test('falls back to WebGL when wasm cannot load, then to the CPU, saying why at each step', async () => {
+    const loaders = fakeLoaders(true);
+    const webgl = await initBackend({ engine: fakeEngine(['webgl', 'cpu']), gpu: null, loaders });
+    expect(webgl).toEqual({
+      name: 'webgl',
+      preference: 'auto',
+      reason: 'webgpu: not available here (no navigator.gpu); wasm: WebAssembly is disabled',
+    });
+    const cpu = await initBackend({
+      engine: fakeEngine(['cpu']),
+      gpu: gpuWith(swiftShader),
+      loaders: fakeLoaders(true),
+    });
+    expect(cpu.reason).toBe(
+      'the WebGPU adapter is a software fallback (SwiftShader); wasm: WebAssembly is disabled; webgl: failed to initialise',
+    );
+  });
+
+  test('reports when no backend at all can start', async () => {
+    await expect(
+      initBackend({ engine: fakeEngine([]), gpu: null, loaders: fakeLoaders(true) }),
+    ).rejects.toThrow(
+      /^no TensorFlow.js backend could start \(webgpu: .*; wasm: .*; webgl: failed to initialise; cpu: failed to initialise\)$/,
+    );
+  });
+});
+
+describe('initBackend, a backend asked for by name', () => {
+  test('WebGPU runs on a software adapter when asked for (the browser tests keep it exercised)', async () => {
+    const choice = await initBackend({
+      preference: 'webgpu',
+      engine: fakeEngine(['webgpu', 'wasm']),
+      gpu: gpuWith(swiftShader),
+      loaders: fakeLoaders(),
+    });
+    expect(choice.name).toBe('webgpu');
+    expect(describeBackend(choice)).toBe(
+      'webgpu: asked for, but the WebGPU adapter is a software fallback (SwiftShader): expect it to be slow',
+    );
+    const real = await initBackend({
+      preference: 'webgpu',
+      engine: fakeEngine(['webgpu']),
+      gpu: gpuWith(realGpu),
+      loaders: fakeLoaders(),
+    });
+    expect(real).toEqual({ name: 'webgpu', preference: 'webgpu', reason: null });
+    expect(describeBackend(real)).toBe('webgpu (chosen)');
+  });
+
+  test('the CPU loads nothing else; an unavailable choice falls back in the auto order', async () => {
+    const loaders = fakeLoaders();
+    expect(
+      await initBackend({ preference: 'cpu', engine: fakeEngine(['cpu', 'wasm']), gpu: null, loaders }),
+    ).toEqual({ name: 'cpu', preference: 'cpu', reason: null });
+    expect(loaders.loaded).toEqual(['cpu']);
+    const fallback = await initBackend({
+      preference: 'webgl',
+      engine: fakeEngine(['wasm']),
+      gpu: null,
+      loaders,
+    });
+    expect(fallback.name).toBe('wasm');
+    expect(fallback.reason).toBe(
+      'webgl: failed to initialise; webgpu: not available here (no navigator.gpu)',
+    );
+  });
+
+  test('an unknown name is refused with the allowed ones', async () => {
+    await expect(initBackend({ preference: 'tpu' as never, engine: fakeEngine(['cpu']) })).rejects.toThrow(
+      'invalid backend: "tpu" (expected one of auto, webgpu, webgl, wasm, cpu)',
+    );
+  });
+
+  test('the same preference keeps the running backend; another one switches', async () => {
+    const engine = fakeEngine(['wasm', 'cpu']);
+    const loaders = fakeLoaders();
+    const first = await initBackend({ preference: 'wasm', engine, gpu: null, loaders });
+    expect(await initBackend({ preference: 'wasm', engine, gpu: null, loaders })).toBe(first);
+    expect(loaders.loaded).toEqual(['wasm']);
+    expect((await initBackend({ preference: 'cpu', engine, gpu: null, loaders })).name).toBe('cpu');
+    expect(engine.active).toBe('cpu');
+  });
+});
+
+describe('describeSoftwareAdapter', () => {
+  test.each([
+    [swiftShader, 'the WebGPU adapter is a software fallback (SwiftShader)'],
+    [
+      { info: { vendor: 'mesa', description: 'llvmpipe (LLVM 15.0.6, 256 bits)' } },
+      'the WebGPU adapter is a software fallback (llvmpipe)',
+    ],
+    [
+      { info: { description: 'Microsoft Basic Render Driver' } },
+      'the WebGPU adapter is a software fallback (WARP)',
+    ],
+    [{ isFallbackAdapter: true, info: {} }, 'the WebGPU adapter is a software fallback'],
+    [realGpu, null],
+    [{ info: { vendor: 'apple', architecture: 'metal-3' } }, null],
+  ] as [AdapterLike, string | null][])('%j → %s', (adapter, expected) => {
+    expect(describeSoftwareAdapter(adapter)).toBe(expected);
+  });
+});
+
+describe('initBackend in Node', () => {
+  test('auto starts the real wasm backend (SIMD), which then trains a convolution', async () => {
+    const choice = await initBackend();
+    expect(choice.name).toBe('wasm');
+    expect(choice.wasm?.simd).toBe(true);
+    expect(tf.getBackend()).toBe('wasm');
+    const x = tf.ones([1, 4, 4, 1]);
+    const grad = tf.grad((f: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid').sum())(
+      tf.ones([3, 3, 1, 1]),
+    );
+    expect(Array.from(grad.dataSync())).toEqual(new Array(9).fill(4));
   });
 });
