@@ -46,7 +46,11 @@ async function filterGradient(
       conv(x, filter, strides, pad).shape,
     );
     // A weighted sum of the output, so every element of dy differs.
-    const grad = tf.grad((f: tf.Tensor) => conv(x, f as tf.Tensor4D, strides, pad).mul(weights).sum())(filter);
+    const grad = tf.grad((f: tf.Tensor) =>
+      conv(x, f as tf.Tensor4D, strides, pad)
+        .mul(weights)
+        .sum(),
+    )(filter);
     return grad.dataSync() as Float32Array;
   });
 }
