@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { registerBatchNormGradient } from './batchNormGradient.ts';
 import { registerWasmTrainingKernels } from './wasmKernels.ts';
 
 import {
@@ -225,6 +226,7 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
     }
     try {
       const wasm = await start(name, options, engine);
+      registerBatchNormGradient();
       if (name === 'webgpu') watchDevice(engine, options.onDeviceLost);
       else watched = null;
       if (name === 'webgpu' && softwareWebGPU)

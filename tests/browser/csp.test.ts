@@ -66,8 +66,9 @@ async function exercise(policy: string) {
       await outputOf(cell(page, 'shared-image')),
     );
     assert.match(await outputOf(cell(page, 'shared-image')), /the image has 784 pixels/);
-    assert.match((await page.locator('[data-backend]').textContent()) ?? '', /^Backend: webgpu$/);
-    // Training with its live chart and table (WebGPU shaders, Plot's SVG and styles).
+    // wasm: its binary is fetched from the site and compiled under the policy.
+    assert.match((await page.locator('[data-backend]').textContent()) ?? '', /^Backend: wasm \(SIMD/);
+    // Training with its live chart and table (wasm kernels, Plot's SVG and styles).
     const hello = cell(page, 'hello');
     await typeInto(
       page,

@@ -161,9 +161,10 @@ async function* trainRecords(
             totalSteps,
           };
           [readLoss, readCorrect, windowSteps, windowStart] = [loss[0], correct[0], 0, now()];
-        } else {
-          await pause();
         }
+        // After every step, read-back or not: on wasm or the CPU a read-back resolves at once, so without
+        // this the loop would hold the page (no repaint, no Stop) until training ends.
+        await pause();
       }
       const images = stepsPerEpoch * o.batchSize;
       const [trainLoss, trainAccuracy] = [readLoss / images, readCorrect / images];

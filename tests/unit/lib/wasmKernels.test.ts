@@ -55,6 +55,28 @@ async function filterGradient(
   });
 }
 
+async function inputGradient(
+  backend: string,
+  xShape: [number, number, number, number],
+  filterShape: [number, number, number, number],
+  strides: number,
+  pad: 'same' | 'valid' | number,
+): Promise<Float32Array> {
+  await tf.setBackend(backend);
+  return tf.tidy(() => {
+    const x = tf.tensor4d(values(xShape, 1), xShape);
+    const filter = tf.tensor4d(values(filterShape, 2), filterShape);
+    const shape = conv(x, filter, strides, pad).shape;
+    const weights = tf.tensor(values([...shape], 3), shape);
+    const grad = tf.grad((input: tf.Tensor) =>
+      conv(input as tf.Tensor4D, filter, strides, pad)
+        .mul(weights)
+        .sum(),
+    )(x);
+    return grad.dataSync() as Float32Array;
+  });
+}
+
 function conv(x: tf.Tensor4D, filter: tf.Tensor4D, strides: number, pad: 'same' | 'valid' | number) {
   return tf.conv2d(x, filter, strides, pad);
 }
@@ -63,9 +85,10 @@ beforeAll(async () => {
   expect(await tf.setBackend('wasm')).toBe(true);
 });
 
-describe('Conv2DBackpropFilter on wasm', () => {
-  test('is missing from TF.js 4.22 and added by registerWasmTrainingKernels', () => {
+describe('Conv2DBackpropFilter and Conv2DBackpropInput on wasm', () => {
+  test('both convolution gradients are registered for wasm', () => {
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+    expect(tf.getKernel('Conv2DBackpropInput', 'wasm')).toBeDefined();
   });
 
   const cases: [
@@ -86,12 +109,25 @@ describe('Conv2DBackpropFilter on wasm', () => {
     ['3×3 stride 3 explicit padding 1', [2, 10, 11, 2], [3, 3, 2, 3], 3, 1],
     ['2×2 stride 2 valid, batch 1, one channel', [1, 6, 6, 1], [2, 2, 1, 1], 2, 'valid'],
   ];
-  test.each(cases)('%s matches the CPU backend', async (_name, xShape, filterShape, strides, pad) => {
-    const cpu = await filterGradient('cpu', xShape, filterShape, strides, pad);
-    const wasm = await filterGradient('wasm', xShape, filterShape, strides, pad);
-    expect(wasm.length).toBe(cpu.length);
-    expect(relativeError(wasm, cpu)).toBeLessThan(1e-5);
-  });
+  test.each(cases)(
+    '%s: the filter gradient matches the CPU backend',
+    async (_name, xShape, filterShape, strides, pad) => {
+      const cpu = await filterGradient('cpu', xShape, filterShape, strides, pad);
+      const wasm = await filterGradient('wasm', xShape, filterShape, strides, pad);
+      expect(wasm.length).toBe(cpu.length);
+      expect(relativeError(wasm, cpu)).toBeLessThan(1e-5);
+    },
+  );
+
+  test.each(cases)(
+    '%s: the input gradient matches the CPU backend',
+    async (_name, xShape, filterShape, strides, pad) => {
+      const cpu = await inputGradient('cpu', xShape, filterShape, strides, pad);
+      const wasm = await inputGradient('wasm', xShape, filterShape, strides, pad);
+      expect(wasm.length).toBe(cpu.length);
+      expect(relativeError(wasm, cpu)).toBeLessThan(1e-5);
+    },
+  );
 
   test('leaves no tensor data behind', async () => {
     await tf.setBackend('wasm');
@@ -99,6 +135,7 @@ describe('Conv2DBackpropFilter on wasm', () => {
     const before = tf.memory().numTensors;
     const dataBefore = (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
     await filterGradient('wasm', [2, 8, 8, 3], [3, 3, 3, 4], 2, 'valid');
+    await inputGradient('wasm', [2, 8, 8, 3], [3, 3, 3, 4], 2, 'same');
     expect(tf.memory().numTensors).toBe(before);
     expect((tf.backend() as unknown as { numDataIds(): number }).numDataIds()).toBe(dataBefore);
   });
