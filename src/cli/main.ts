@@ -17,6 +17,8 @@ const defaultIo: CliIo = {
 const USAGE = `usage:
   reslab list [--json]
   reslab data prepare [--source DIR] [--out DIR] [--if-missing] [--full]
+  reslab experiment list
+  reslab experiment run <name> [--budget B] [--seeds 0,1,2] [--out FILE] [--data DIR]
   reslab trace <model> [--input H,W,C] [--classes N] [--width W] [--seed S]
                [--variant key=value[,key=value]] [--shapes tf|torch] [--layers] [--json]`;
 
@@ -42,7 +44,9 @@ export function runCli(argv: readonly string[], io: CliIo = defaultIo): number {
       io.stdout(USAGE);
       return command === undefined ? 2 : 0;
     }
-    io.stderr(`invalid command: ${JSON.stringify(command)} (expected one of list, trace, data)\n${USAGE}`);
+    io.stderr(
+      `invalid command: ${JSON.stringify(command)} (expected one of list, trace, data, experiment)\n${USAGE}`,
+    );
     return 2;
   } catch (error) {
     io.stderr(error instanceof Error ? error.message : String(error));

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// `reslab`: lists the library's models and traces them (shapes, parameters, multiply-accumulates), and
-// prepares the Fashion-MNIST shards the site serves (`reslab data prepare`).
+// `reslab`: lists the library's models and traces them (shapes, parameters, multiply-accumulates),
+// prepares the Fashion-MNIST shards the site serves (`reslab data prepare`), and runs the lessons'
+// experiments on the wasm backend (`reslab experiment`).
 import * as tf from '@tensorflow/tfjs';
 import { runCli } from './main.ts';
 import { runDataCommand } from './data.ts';
+import { runExperimentCommand } from './experiment.ts';
 
 // The CPU backend greets Node users with a tfjs-node advertisement on stderr; the CLI stays quiet.
 tf.env().set('PROD', true);
@@ -13,4 +15,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 const [command, ...rest] = process.argv.slice(2);
-process.exitCode = command === 'data' ? await runDataCommand(rest) : runCli(process.argv.slice(2));
+process.exitCode =
+  command === 'data'
+    ? await runDataCommand(rest)
+    : command === 'experiment'
+      ? await runExperimentCommand(rest)
+      : runCli(process.argv.slice(2));
