@@ -1,5 +1,6 @@
 import type * as PlotModule from '@observablehq/plot';
 import type * as TF from '@tensorflow/tfjs';
+import type { RunInfo } from '../../lib/train/types.ts';
 import { inspect } from './inspector.ts';
 import { isRecordList, renderRecords } from './records.ts';
 import { renderModel, type TraceModel } from './model.ts';
@@ -7,6 +8,7 @@ import { isNode, renderNode } from './plot.ts';
 import { renderTensor } from './tensor.ts';
 import { isClassification, renderClassification } from './prediction.ts';
 import { pageResultsStore, pageRunContext } from './runContext.ts';
+import { findReference } from './reference.ts';
 import { renderTraining, type TrainingDisplayOptions } from './training.ts';
 
 /** What rich views need: the loaded TF.js, Plot (loaded by the first view that charts) and the library's tracer. */
@@ -66,6 +68,7 @@ export async function displayValue(
       Plot: await context.loadPlot(),
       store: pageResultsStore(),
       context: pageRunContext(tf),
+      reference: findReference(document, (value as { info?: RunInfo }).info),
       ...training,
     });
   else item.append(inspect(value));

@@ -13,6 +13,8 @@ import type { EpochRecord, RunInfo, TrainRecord } from '../../lib/train/types.ts
 import { formatNumber, h, table } from './dom.ts';
 import { inspect } from './inspector.ts';
 import { labelPlotGroups } from './plot.ts';
+import type { ReferenceOverlay } from './reference.ts';
+import { variantColors } from '../../lib/experiments/colors.ts';
 
 /** What a cell can ask of the training view (`display.training(run, options)`). */
 export interface TrainingDisplayOptions {
@@ -34,6 +36,8 @@ export interface TrainingViewOptions extends TrainingDisplayOptions {
   store?: ResultsStore | null;
   /** Budget, backend, device and lesson of the run. Default unknown. */
   context?: RunContext;
+  /** The page's reference curves for this comparison: drawn on the same axes, labelled apart. */
+  reference?: ReferenceOverlay | null;
 }
 
 const isRecord = (value: unknown): value is TrainRecord =>
@@ -83,7 +87,10 @@ export async function renderTraining(
   view: HTMLElement,
   options: TrainingViewOptions,
 ): Promise<void> {
-  const { Plot, redrawEveryMs = 400, paper } = options;
+  const { Plot, redrawEveryMs = 400, paper, reference } = options;
+  // With a reference the x axis is images seen (the reader's batch and budget differ from the reference's).
+  const info = (run as { info?: RunInfo }).info;
+  const batchSize = Number(info?.options.batchSize ?? 64);
   const status = h('p', { class: 'train-status' }, 'Starting…');
   const progress = h('progress', { class: 'train-progress', 'aria-label': 'Training progress' });
   const alerts = h('div', { class: 'train-alerts' });
@@ -114,16 +121,23 @@ export async function renderTraining(
   const draw = () => {
     lastDraw = performance.now();
     if (points.length < 2) return;
-    const figure = Plot.plot({
-      height: 180,
-      marginLeft: 48,
-      style: { background: 'transparent', color: 'currentColor' },
-      x: { label: 'step' },
-      y: { label: 'training loss', grid: true },
-      color: hasVariants ? { legend: true } : undefined,
-      marks: [Plot.lineY(points, { x: 'step', y: 'loss', stroke: hasVariants ? 'variant' : 'currentColor' })],
-    });
-    figure.setAttribute('aria-label', `Training loss over ${points.length} logged steps`);
+    const figure = reference
+      ? drawWithReference(Plot, reference, points, batchSize)
+      : Plot.plot({
+          height: 180,
+          marginLeft: 48,
+          style: { background: 'transparent', color: 'currentColor' },
+          x: { label: 'step' },
+          y: { label: 'training loss', grid: true },
+          color: hasVariants ? { legend: true } : undefined,
+          marks: [
+            Plot.lineY(points, { x: 'step', y: 'loss', stroke: hasVariants ? 'variant' : 'currentColor' }),
+          ],
+        });
+    figure.setAttribute(
+      'aria-label',
+      `Training loss over ${points.length} logged steps${reference ? `, beside the ${reference.label}` : ''}`,
+    );
     labelPlotGroups(figure);
     chart.replaceChildren(figure);
     chart.dataset.points = String(points.length);
@@ -204,7 +218,6 @@ export async function renderTraining(
   }
   draw();
 
-  const info = (run as { info?: RunInfo }).info;
   const config: Omit<RunConfig, 'variant'> = {
     model: info?.model || 'model',
     seed: info?.seed ?? 0,
@@ -258,6 +271,54 @@ export async function renderTraining(
     note,
     importError,
   );
+}
+
+/**
+ * The live loss chart on the reference's axes: for each variant the reader trains, the reference's mean
+ * across seeds (dashed) and its min–max band, and the reader's run (solid), over images seen.
+ */
+function drawWithReference(
+  Plot: typeof PlotModule,
+  reference: ReferenceOverlay,
+  points: { step: number; loss: number; variant: string }[],
+  batchSize: number,
+): SVGElement | HTMLElement {
+  const trained = new Set(points.map((p) => p.variant || reference.variants[0]));
+  const ref = reference.curves
+    .filter((c) => trained.has(c.variant))
+    .flatMap((c) =>
+      c.points.map(([images, mean, min, max]) => ({ variant: c.variant, images, mean, min, max })),
+    );
+  const yours = points.map((p) => ({
+    variant: p.variant || reference.variants[0],
+    images: p.step * batchSize,
+    loss: p.loss,
+  }));
+  return Plot.plot({
+    height: 220,
+    marginLeft: 48,
+    caption: `Solid: your run. Dashed, with a band from the best to the worst seed: the ${reference.label} (experiment ${reference.experiment}).`,
+    style: { background: 'transparent', color: 'currentColor' },
+    // Log scale: a quick run's few dozen images and the reference's tens of thousands on one axis.
+    x: { type: 'log', label: 'images seen (log scale)' },
+    y: { label: 'training loss', grid: true },
+    // The reference's variants keep their colours; any the reference lacks come after them.
+    color: {
+      legend: true,
+      ...variantColors([...new Set([...reference.variants, ...yours.map((p) => p.variant)])]),
+    },
+    marks: [
+      Plot.areaY(ref, { x: 'images', y1: 'min', y2: 'max', fill: 'variant', fillOpacity: 0.12 }),
+      Plot.lineY(ref, {
+        x: 'images',
+        y: 'mean',
+        stroke: 'variant',
+        strokeDasharray: '4 3',
+        strokeOpacity: 0.8,
+      }),
+      Plot.lineY(yours, { x: 'images', y: 'loss', stroke: 'variant', strokeWidth: 2 }),
+    ],
+  });
 }
 
 /** The table of final figures: one row per run (runs after `ownCount` are imported ones). */

@@ -33,9 +33,14 @@ const committed = listJson(resultsDir);
 const temp = makeTempDir('reslab-committed-');
 afterAll(() => temp.remove());
 
-/** Reads every results file of a folder and says which are stale, incomplete or misnamed. */
-async function checkResultsFolder(dir: string): Promise<string[]> {
+/**
+ * Reads every results file of a folder and says which are stale, misnamed or invalid (problems), and
+ * which are still incomplete: references are trained over several sittings and committed run by run,
+ * so an incomplete file is a state, shown as such on its lesson page, not an error.
+ */
+async function checkResultsFolder(dir: string): Promise<{ problems: string[]; incomplete: string[] }> {
   const problems: string[] = [];
+  const incomplete: string[] = [];
   for (const file of listJson(dir)) {
     const name = basename(file, '.json');
     const where = `${basename(dir)}/${file}`;
@@ -64,18 +69,20 @@ async function checkResultsFolder(dir: string): Promise<string[]> {
         .map((v) => `${v.name}@${seed}`),
     );
     if (missing.length > 0)
-      problems.push(
+      incomplete.push(
         `${where}: incomplete, missing ${missing.join(', ')}; resume with \`reslab experiment run ${name}\``,
       );
   }
-  return problems;
+  return { problems, incomplete };
 }
 
 describe('committed results', () => {
-  it('are all <experiment>.json and current, complete and valid (else names the experiments to regenerate)', async () => {
+  it('are all <experiment>.json, current and valid (else names the experiments to regenerate)', async () => {
     const stray = existsSync(resultsDir) ? readdirSync(resultsDir).filter((f) => !f.endsWith('.json')) : [];
     expect(stray, 'content/results holds only <experiment>.json files').toEqual([]);
-    const problems = await checkResultsFolder(resultsDir);
+    const { problems, incomplete } = await checkResultsFolder(resultsDir);
+    if (incomplete.length > 0)
+      console.log(`Reference results still being trained:\n${incomplete.join('\n')}`);
     expect(problems, `\n${problems.join('\n')}\n`).toEqual([]);
   });
 
@@ -92,13 +99,15 @@ describe('committed results', () => {
       definitionHash: 'a'.repeat(64),
     });
     write('resnet-1001.json', fresh);
-    const problems = await checkResultsFolder(dir);
+    const { problems, incomplete } = await checkResultsFolder(dir);
     expect(problems).toEqual([
       expect.stringMatching(
         /^results\/plain-vs-residual\.json: stale, .*reslab experiment run plain-vs-residual/,
       ),
-      expect.stringMatching(/^results\/plain-vs-residual\.json: incomplete, missing plain-8@0, resnet-8@0/),
       expect.stringMatching(/^results\/resnet-1001\.json: no experiment is called "resnet-1001"/),
+    ]);
+    expect(incomplete).toEqual([
+      expect.stringMatching(/^results\/plain-vs-residual\.json: incomplete, missing plain-8@0, resnet-8@0/),
       expect.stringMatching(
         /^results\/vgg-blocks\.json: incomplete, missing vgg11-small@0, vgg11-small@1, vgg11-small@2/,
       ),

@@ -1,0 +1,151 @@
+// Build-time side of <ReferenceResults> and <RefFigure>: reads an experiment's committed results
+// (content/results/<experiment>.json, written only by `reslab experiment run`), summarises them across
+// seeds, and draws Observable Plot figures in Node with a server-side DOM (linkedom), so the page shows
+// them as static SVG, readable with JavaScript off.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import * as Plot from '@observablehq/plot';
+import { parseHTML } from 'linkedom';
+import type { PaperFigure } from '../lib/paperNumbers.ts';
+import { getExperiment } from '../lib/experiments/registry.ts';
+import { variantColors } from '../lib/experiments/colors.ts';
+import { parseExperimentResults, type ExperimentResults } from '../lib/experiments/resultsFile.ts';
+import { summarizeResults, type ExperimentSummary, type SeedStat } from '../lib/experiments/summarize.ts';
+
+/** Where the committed results live (Astro builds from the project root; this module is bundled elsewhere). */
+export const RESULTS_DIR = resolve(process.cwd(), 'content/results');
+
+/** The reference results of an experiment and their summary, or null when none are committed yet. */
+export interface Reference {
+  results: ExperimentResults;
+  summary: ExperimentSummary;
+  /** Every variant of the definition, in order (some may have no runs yet). */
+  variants: string[];
+  /** Seeds the definition asks for, and whether every variant has a run at each. */
+  plannedSeeds: readonly number[];
+  complete: boolean;
+}
+
+const cache = new Map<string, Reference | null>();
+
+/** Reads and summarises an experiment's committed results; a bad file fails the build with its problem. */
+export function loadReference(experiment: string, dir = RESULTS_DIR): Reference | null {
+  const key = `${dir}/${experiment}`;
+  if (cache.has(key)) return cache.get(key)!;
+  const definition = getExperiment(experiment); // a wrong name fails the build with the valid ones
+  const file = resolve(dir, `${experiment}.json`);
+  let reference: Reference | null = null;
+  if (existsSync(file)) {
+    const results = parseExperimentResults(readFileSync(file, 'utf8'), file);
+    const variants = results.definition.variants.map((v) => v.name);
+    const plannedSeeds = definition.seeds;
+    const complete = variants.every((v) =>
+      plannedSeeds.every((seed) => results.runs.some((r) => r.variant === v && r.seed === seed)),
+    );
+    reference = { results, summary: summarizeResults(results), variants, plannedSeeds, complete };
+  }
+  cache.set(key, reference);
+  return reference;
+}
+
+/** Test error as the lessons write it: a percentage with one decimal. */
+export const percent = (fraction: number) => `${(100 * fraction).toFixed(1)}%`;
+
+/** "12.3% (11.9–12.8%, 3 seeds)" */
+export function describeStat(stat: SeedStat): string {
+  if (stat.n === 1) return `${percent(stat.mean)} (1 seed)`;
+  return `${percent(stat.mean)} (${(100 * stat.min).toFixed(1)}–${percent(stat.max)}, ${stat.n} seeds)`;
+}
+
+function svgOf(figure: Element | SVGElement): string {
+  // Plot's figures carry a generated class for their scoped styles; the markup is static from here on.
+  return (figure as unknown as { outerHTML: string }).outerHTML;
+}
+
+/**
+ * Test error per epoch: for each variant the mean across seeds as a line, the min–max range as a band,
+ * each seed as a faint dot at the end.
+ */
+export function renderCurves(reference: Reference, caption: string): string {
+  const { document } = parseHTML('<!doctype html><html><body></body></html>');
+  const rows = reference.summary.variants.flatMap((v) =>
+    v.epochs.map((e) => ({
+      variant: v.variant,
+      epoch: e.epoch,
+      mean: 100 * e.testError.mean,
+      min: 100 * e.testError.min,
+      max: 100 * e.testError.max,
+    })),
+  );
+  const figure = Plot.plot({
+    document: document as unknown as Document,
+    caption,
+    width: 640,
+    height: 300,
+    marginRight: 20,
+    style: { fontSize: '12px' },
+    x: { label: 'epoch', tickFormat: 'd', ticks: Math.max(...rows.map((r) => r.epoch)) },
+    y: { label: 'test error (%)', grid: true },
+    color: { ...variantColors(reference.variants), legend: true },
+    marks: [
+      Plot.areaY(rows, { x: 'epoch', y1: 'min', y2: 'max', fill: 'variant', fillOpacity: 0.15 }),
+      Plot.lineY(rows, { x: 'epoch', y: 'mean', stroke: 'variant', strokeWidth: 2, marker: 'dot' }),
+    ],
+  });
+  return svgOf(figure);
+}
+
+/**
+ * Final test error per variant: each seed as a dot, the mean as a tick, the min–max as a rule; the
+ * paper's figure, when given, in its own panel (a different network, dataset and training length).
+ */
+export function renderFinal(reference: Reference, caption: string): string {
+  const { document } = parseHTML('<!doctype html><html><body></body></html>');
+  const seeds = reference.summary.variants.flatMap((v) =>
+    v.final.bySeed
+      .filter((s) => Number.isFinite(s.testError))
+      .map((s) => ({ variant: v.variant, seed: s.seed, error: 100 * s.testError })),
+  );
+  const stats = reference.summary.variants.flatMap((v) =>
+    v.final.testError
+      ? [
+          {
+            variant: v.variant,
+            mean: 100 * v.final.testError.mean,
+            min: 100 * v.final.testError.min,
+            max: 100 * v.final.testError.max,
+          },
+        ]
+      : [],
+  );
+  const figure = Plot.plot({
+    document: document as unknown as Document,
+    caption,
+    width: 640,
+    height: 40 + 28 * reference.variants.length,
+    marginLeft: 150,
+    marginRight: 60,
+    style: { fontSize: '12px' },
+    x: { label: 'final test error (%)', grid: true },
+    y: { label: null, domain: reference.variants },
+    color: variantColors(reference.variants),
+    marks: [
+      Plot.ruleY(stats, { y: 'variant', x1: 'min', x2: 'max', stroke: 'variant', strokeWidth: 2 }),
+      Plot.dot(seeds, { x: 'error', y: 'variant', stroke: 'variant', r: 3.5 }),
+      Plot.tickX(stats, { x: 'mean', y: 'variant', stroke: 'currentColor', strokeWidth: 2 }),
+      Plot.text(stats, {
+        x: 'max',
+        y: 'variant',
+        text: (d: { mean: number }) => `${d.mean.toFixed(1)}`,
+        dx: 8,
+        textAnchor: 'start',
+      }),
+    ],
+  });
+  return svgOf(figure);
+}
+
+/** The paper's figure for each variant, when the table has one (null for "fail" or not reported). */
+export function paperFor(figures: readonly PaperFigure[] | undefined, variant: string): PaperFigure | null {
+  return figures?.find((f) => f.variant === variant) ?? null;
+}

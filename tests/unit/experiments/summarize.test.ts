@@ -1,0 +1,80 @@
+import { describe, expect, test } from 'vitest';
+import { getExperiment } from '../../../src/lib/experiments/registry.ts';
+import { createExperimentResults } from '../../../src/lib/experiments/runExperiment.ts';
+import type { ExperimentRun } from '../../../src/lib/experiments/resultsFile.ts';
+import { seedStat, summarizeResults } from '../../../src/lib/experiments/summarize.ts';
+
+const provenance = (wallTimeMs: number): ExperimentRun['provenance'] => ({
+  library: { version: '0.1.0', commit: 'abc123', dirty: false },
+  backend: { name: 'wasm', simd: true, threads: 1 },
+  cpu: { model: 'test', cores: 2 },
+  runtime: 'node v24',
+  date: '2026-12-03T00:00:00.000Z',
+  wallTimeMs,
+});
+
+/** A run whose test error is `errors` per epoch and whose step curve is `loss`. */
+function run(
+  variant: string,
+  seed: number,
+  errors: number[],
+  loss: number[],
+  status: ExperimentRun['status'] = 'completed',
+): ExperimentRun {
+  const last = errors.at(-1)!;
+  return {
+    variant,
+    seed,
+    model: variant,
+    status,
+    epochs: errors.map((testError, i) => ({
+      epoch: i + 1,
+      step: (i + 1) * 156,
+      trainLoss: loss[i] ?? 1,
+      trainAccuracy: 0.5,
+      testLoss: 1,
+      testError,
+      elapsedMs: 1000,
+    })),
+    curve: { every: 10, loss, accuracy: loss.map(() => 0.5) },
+    final: { trainLoss: 1, trainAccuracy: 0.5, testLoss: 1, testError: last },
+    provenance: provenance(60_000),
+  };
+}
+
+describe('summarizeResults', () => {
+  test('mean, min and max per variant and epoch across seeds, in the definition’s order', async () => {
+    const experiment = getExperiment('original-vs-preactivation');
+    const results = await createExperimentResults(experiment, 'reference');
+    const [first, second] = experiment.variantSpecs('reference').map((v) => v.name);
+    results.runs = [
+      run(second, 0, [0.3, 0.2], [2, 1.5, 1]),
+      run(first, 0, [0.4, 0.25], [2, 1.6, 1.2]),
+      run(first, 1, [0.5, 0.35], [2.2, 1.8, 1.4]),
+      run(first, 2, [Number.NaN], [Number.NaN], 'diverged'),
+    ];
+    results.seeds = [0, 1, 2];
+    const summary = summarizeResults(results);
+    expect(summary.variants.map((v) => v.variant)).toEqual([first, second]);
+    const a = summary.variants[0];
+    expect(a.seeds).toEqual([0, 1, 2]);
+    expect(a.diverged).toBe(1);
+    expect(a.epochs[1].testError).toMatchObject({ min: 0.25, max: 0.35, n: 2 });
+    expect(a.epochs[1].testError.mean).toBeCloseTo(0.3);
+    expect(a.final.testError!.mean).toBeCloseTo(0.3);
+    expect(a.final.bySeed.map((s) => s.seed)).toEqual([0, 1, 2]);
+    // Step curve: 10 steps a point, placed in epochs (10,000 / 64 = 156 steps an epoch).
+    expect(a.curve[0].step).toBe(10);
+    expect(a.curve[0].epochs).toBeCloseTo(10 / 156);
+    expect(a.curve[2].loss).toMatchObject({ min: 1.2, max: 1.4, n: 2 });
+    expect(a.curve[2].loss.mean).toBeCloseTo(1.3);
+    expect(summary.wallTimeMs).toBe(240_000);
+    expect(summary.commits).toEqual(['abc123']);
+    expect(summary.backends).toEqual(['wasm SIMD, 1 thread']);
+  });
+
+  test('seedStat leaves out what is not finite, and has nothing to say about nothing', () => {
+    expect(seedStat([1, Number.NaN, 3])).toEqual({ mean: 2, min: 1, max: 3, n: 2 });
+    expect(seedStat([Number.NaN])).toBeNull();
+  });
+});

@@ -1,0 +1,96 @@
+// The build-time reference figures: read a results file, summarise it, draw static SVG.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import {
+  describeStat,
+  loadReference,
+  renderCurves,
+  renderFinal,
+} from '../../../src/components/referenceResults.ts';
+import { getExperiment } from '../../../src/lib/experiments/registry.ts';
+import { experimentResultsToJSON, type ExperimentRun } from '../../../src/lib/experiments/resultsFile.ts';
+import { createExperimentResults } from '../../../src/lib/experiments/runExperiment.ts';
+import { makeTempDir } from '../experiments/helpers.ts';
+
+const temp = makeTempDir('reslab-reference-');
+afterAll(() => temp.remove());
+
+function run(variant: string, seed: number, errors: number[]): ExperimentRun {
+  return {
+    variant,
+    seed,
+    model: variant,
+    status: 'completed',
+    epochs: errors.map((testError, i) => ({
+      epoch: i + 1,
+      step: (i + 1) * 156,
+      trainLoss: 1 - i / 10,
+      trainAccuracy: 0.6,
+      testLoss: 1,
+      testError,
+      elapsedMs: 1,
+    })),
+    curve: { every: 10, loss: [2, 1.5, 1], accuracy: [0.2, 0.4, 0.6] },
+    final: { trainLoss: 0.7, trainAccuracy: 0.6, testLoss: 1, testError: errors.at(-1)! },
+    provenance: {
+      library: { version: '0.1.0', commit: 'abcdef0123', dirty: false },
+      backend: { name: 'wasm', simd: true, threads: 1 },
+      cpu: { model: 'test', cores: 2 },
+      runtime: 'node v24',
+      date: '2026-12-03T00:00:00.000Z',
+      wallTimeMs: 90_000,
+    },
+  };
+}
+
+async function writeResults(dir: string, runs: ExperimentRun[]) {
+  const results = await createExperimentResults(getExperiment('original-vs-preactivation'), 'reference');
+  results.runs = runs;
+  results.seeds = [...new Set(runs.map((r) => r.seed))].sort();
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'original-vs-preactivation.json'), experimentResultsToJSON(results));
+}
+
+describe('reference results at build time', () => {
+  test('a missing file is no reference, and a wrong experiment name fails with the valid ones', () => {
+    expect(loadReference('vgg-blocks', join(temp.dir, 'none'))).toBeNull();
+    expect(() => loadReference('vgg', join(temp.dir, 'none'))).toThrow(
+      /invalid experiment: "vgg" \(expected one of vgg-blocks/,
+    );
+  });
+
+  test('summarises every seed, knows when runs are missing, and draws every variant in its colour', async () => {
+    const dir = join(temp.dir, 'partial');
+    await writeResults(dir, [
+      run('original', 0, [0.4, 0.3]),
+      run('pre-activation', 0, [0.35, 0.25]),
+      run('original', 1, [0.5, 0.2]),
+    ]);
+    const reference = loadReference('original-vs-preactivation', dir)!;
+    expect(reference.complete).toBe(false);
+    expect(reference.variants).toEqual(['original', 'pre-activation']);
+    expect(describeStat(reference.summary.variants[0].final.testError!)).toBe('25.0% (20.0–30.0%, 2 seeds)');
+    expect(describeStat(reference.summary.variants[1].final.testError!)).toBe('25.0% (1 seed)');
+    const curves = renderCurves(reference, 'Test error after each epoch');
+    expect(curves).toMatch(/^<figure/);
+    expect(curves).toContain('Test error after each epoch');
+    expect(curves).toContain('original');
+    expect(curves).toContain('pre-activation');
+    expect(curves).toContain('#4269d0'); // the first variant's colour, the same on every chart
+    const final = renderFinal(reference, 'Final test error');
+    expect(final.match(/<circle/g)).toHaveLength(3); // one dot per seed
+  });
+
+  test('a corrupt file fails the build with the file and the field', () => {
+    const dir = join(temp.dir, 'corrupt');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'basic-vs-bottleneck.json'),
+      '{"format": "reslab-experiment-results", "version": 2}',
+    );
+    expect(() => loadReference('basic-vs-bottleneck', dir)).toThrow(
+      /invalid results file .*basic-vs-bottleneck\.json: version/,
+    );
+  });
+});
