@@ -94,8 +94,11 @@ export async function loadPrelude(
   // The folder of the prepared Fashion-MNIST shards under the site's base path, for `loadFashionMnist`.
   values.set('dataUrl', withBase('data/fashion-mnist/'));
   for (const [name, value] of Object.entries(lib)) if (!values.has(name)) values.set(name, value);
-  const { chooseImages, loadExampleImages } = await import('./display/folderPicker.ts'); // lesson 7's image folders
-  values.set('chooseImages', chooseImages).set('loadExampleImages', loadExampleImages);
+  // Lesson 7's image folders: loaded by the first cell that uses them, like Plot.
+  const folderPicker = () => import('./display/folderPicker.ts');
+  lazyValues
+    .set('chooseImages', async () => (await folderPicker()).chooseImages)
+    .set('loadExampleImages', async () => (await folderPicker()).loadExampleImages);
   const reinitBackend = (next: BackendPreference = current) => start((current = next));
   return { tf, loadPlot, lib, backend, values, lazyValues, reinitBackend, deviceLoss: getDeviceLoss };
 }

@@ -364,12 +364,16 @@ export function startRuntime(root: Document = document): Runtime {
     if (scheduler.isBusy) scheduler.stop();
   });
   // A documented test hook (see the "About the cells" page): the live tensor count, the prelude names,
-  // and a way to lose the WebGPU device as a driver reset would.
+  // which backend packages have loaded, and a way to lose the WebGPU device as a driver reset would.
   (globalThis as { __reslab?: unknown }).__reslab = {
     memory: () => loadedPrelude?.tf.memory() ?? null,
     preludeNames: () =>
       loadedPrelude
         ? [...new Set([...loadedPrelude.values.keys(), ...loadedPrelude.lazyValues.keys()]), ...perRunNames]
+        : [],
+    backendsLoaded: () =>
+      loadedPrelude
+        ? ['webgpu', 'wasm', 'webgl', 'cpu'].filter((name) => loadedPrelude!.tf.findBackendFactory(name))
         : [],
     loseDevice: () =>
       (loadedPrelude?.tf.backend() as { device?: { destroy(): void } } | undefined)?.device?.destroy(),

@@ -58,7 +58,10 @@ export function describeStat(stat: SeedStat): string {
 }
 
 function svgOf(figure: Element | SVGElement): string {
-  // Plot's figures carry a generated class for their scoped styles; the markup is static from here on.
+  // Plot labels its mark groups with aria-label, which a <g> may carry only with a role (axe:
+  // aria-prohibited-attr), as the page's runtime also fixes for live charts (src/cells/display/plot.ts).
+  for (const group of figure.querySelectorAll('g[aria-label]:not([role])'))
+    group.setAttribute('role', 'group');
   return (figure as unknown as { outerHTML: string }).outerHTML;
 }
 
