@@ -22,10 +22,10 @@ export interface Budget {
 }
 
 /**
- * The three budgets. `quick` is a smoke test that still trains (two steps of 16 images per model): the browser suite runs every lesson at it with WebGPU on SwiftShader, a software GPU that
- * trains a width-0.25 ResNet-8 at about 6–10 images/s, so the heaviest cell (six shortcut variants) takes
- * about a minute there; on a real GPU it is instant. `standard` is a lesson's default on a GPU (minutes
- * for six width-0.5 ResNet-20s); `full` is the whole dataset for readers with time and a GPU.
+ * The three budgets. `quick` is a smoke test that still trains (two steps of 16 images per model): the
+ * browser suite runs every lesson at it, which takes seconds on wasm. `standard` is a lesson's real
+ * comparison (minutes for six width-0.5 ResNet-20s on a GPU); `full` is for readers with time and a
+ * GPU. Each experiment's committed reference results use a budget of their own (src/lib/experiments).
  */
 export const BUDGETS: Readonly<Record<BudgetName, Readonly<Budget>>> = {
   quick: {
