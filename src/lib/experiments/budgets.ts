@@ -38,6 +38,23 @@ export function pageBudgets<M extends object>(
   return { quick: at('quick'), standard: at('standard'), full: at('full') };
 }
 
+/**
+ * The reference budget every experiment shares, but for its model sizes: the 10,000 / 2,000-image
+ * lesson subset, batch 64, `epochs` epochs with the rate ÷ 10 for the last, a step-curve point every
+ * 10 steps. Sized so all six experiments, 3 seeds each, train in about 4 hours on a 2-core machine.
+ */
+export function referenceBudget(epochs = 4): ExperimentBudget {
+  return {
+    epochs,
+    trainSize: 10_000,
+    testSize: 2000,
+    batchSize: 64,
+    subset: 'lesson',
+    schedule: { kind: 'step', epochs: [epochs - 1] },
+    curveEvery: 10,
+  };
+}
+
 /** Reads a budget name from a name or a budget object; throws `invalid budget: … (expected one of …)`. */
 export function toExperimentBudgetName(budget: BudgetLike | string): ExperimentBudgetName {
   const name = typeof budget === 'string' ? budget : budget?.name;

@@ -1,5 +1,5 @@
 import { defineExperiment } from './defineExperiment.ts';
-import { pageBudgets } from './budgets.ts';
+import { pageBudgets, referenceBudget } from './budgets.ts';
 
 /**
  * Lesson 4: original (post-activation) against full pre-activation residual units (He et al. 2016,
@@ -18,17 +18,7 @@ export const originalVsPreactivation = defineExperiment({
   recipe: { optimizer: 'sgd', learningRate: 0.05 },
   budgets: {
     ...pageBudgets(({ depth, width }) => ({ depth, width })),
-    reference: {
-      epochs: 4,
-      trainSize: 10_000,
-      testSize: 2000,
-      batchSize: 64,
-      subset: 'lesson',
-      schedule: { kind: 'step', epochs: [3] },
-      curveEvery: 10,
-      depth: 20,
-      width: 0.25,
-    },
+    reference: { ...referenceBudget(), depth: 20, width: 0.25 },
   },
   seeds: [0, 1, 2],
   variants: ({ depth, width }) =>

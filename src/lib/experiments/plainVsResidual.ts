@@ -1,5 +1,5 @@
 import { defineExperiment } from './defineExperiment.ts';
-import { pageBudgets } from './budgets.ts';
+import { pageBudgets, referenceBudget } from './budgets.ts';
 
 /**
  * Lesson 2: the degradation experiment of He et al. 2015 (Fig. 6), scaled down: CIFAR-style networks
@@ -18,17 +18,7 @@ export const plainVsResidual = defineExperiment({
   recipe: { optimizer: 'sgd', learningRate: 0.05, weightDecay: 1e-4 },
   budgets: {
     ...pageBudgets(({ name, width }) => ({ width, depths: name === 'quick' ? [8, 14] : [20, 56] })),
-    reference: {
-      epochs: 4,
-      trainSize: 10_000,
-      testSize: 2000,
-      batchSize: 64,
-      subset: 'lesson',
-      schedule: { kind: 'step', epochs: [3] },
-      curveEvery: 10,
-      width: 0.25,
-      depths: [8, 20],
-    },
+    reference: { ...referenceBudget(), width: 0.25, depths: [8, 20] },
   },
   seeds: [0, 1, 2],
   variants: ({ depths, width }) =>

@@ -1,6 +1,6 @@
 import { SHORTCUT_VARIANTS } from '../models/shortcuts.ts';
 import { defineExperiment } from './defineExperiment.ts';
-import { pageBudgets } from './budgets.ts';
+import { pageBudgets, referenceBudget } from './budgets.ts';
 
 /**
  * Lesson 5: the six shortcuts of He et al. 2016 (Table 1, Fig. 2) on one CIFAR-style ResNet, same
@@ -20,17 +20,7 @@ export const shortcutVariants = defineExperiment({
   recipe: { optimizer: 'sgd', learningRate: 0.05 },
   budgets: {
     ...pageBudgets(({ depth, width }) => ({ depth, width })),
-    reference: {
-      epochs: 4,
-      trainSize: 10_000,
-      testSize: 2000,
-      batchSize: 64,
-      subset: 'lesson',
-      schedule: { kind: 'step', epochs: [3] },
-      curveEvery: 10,
-      depth: 20,
-      width: 0.25,
-    },
+    reference: { ...referenceBudget(), depth: 20, width: 0.25 },
   },
   seeds: [0, 1, 2],
   variants: ({ depth, width }) =>

@@ -1,5 +1,5 @@
 import { defineExperiment } from './defineExperiment.ts';
-import { pageBudgets } from './budgets.ts';
+import { pageBudgets, referenceBudget } from './budgets.ts';
 
 /**
  * Lesson 1: d2l's narrow VGG-11 (conv channels ÷ 4, two 512-unit FC layers with dropout 0.5) on
@@ -18,15 +18,7 @@ export const vggBlocks = defineExperiment({
   recipe: { optimizer: 'sgd', learningRate: 0.05 },
   budgets: {
     ...pageBudgets(() => ({})),
-    reference: {
-      epochs: 4,
-      trainSize: 10_000,
-      testSize: 2000,
-      batchSize: 64,
-      subset: 'lesson',
-      schedule: { kind: 'step', epochs: [3] },
-      curveEvery: 10,
-    },
+    reference: referenceBudget(),
   },
   seeds: [0, 1, 2],
   variants: () => [
