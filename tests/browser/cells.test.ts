@@ -66,6 +66,31 @@ describe('notebook cells', () => {
     assert.deepEqual(problems, []);
   });
 
+  test('the backend chosen on one page is remembered on the next; ?backend= and a bad name say so', async () => {
+    const { page, problems } = await site.open(about);
+    await page.locator('[data-backend-select]').selectOption('cpu');
+    await page.goto(site.url('lessons/01-vgg-blocks/'));
+    assert.equal(await page.locator('[data-backend-select]').inputValue(), 'cpu');
+    await cell(page, 'vgg-block').getByRole('button', { name: 'Run cell' }).click();
+    await waitForState(cell(page, 'vgg-block'), 'done');
+    assert.equal(await page.locator('[data-backend]').textContent(), 'Backend: cpu (chosen)');
+    // The address wins over the remembered choice, for that page only.
+    await page.goto(site.url(`${about}?backend=wasm`));
+    assert.equal(await page.locator('[data-backend-select]').inputValue(), 'wasm');
+    await cell(page, 'hello').getByRole('button', { name: 'Run cell' }).click();
+    await waitForState(cell(page, 'hello'), 'done');
+    assert.match((await page.locator('[data-notice]').textContent()) ?? '', /^$/);
+    await page.goto(site.url(`${about}?backend=tpu`));
+    await cell(page, 'hello').getByRole('button', { name: 'Run cell' }).click();
+    await waitForState(cell(page, 'hello'), 'done');
+    assert.match(
+      (await page.locator('[data-notice]').textContent()) ?? '',
+      /Unknown backend in the address: \?backend=tpu \(expected one of auto, webgpu, webgl, wasm, cpu\)/,
+    );
+    assert.equal(await page.locator('[data-backend]').getAttribute('data-backend'), 'cpu'); // the remembered one
+    assert.deepEqual(problems, []);
+  });
+
   test('a syntax error and a runtime error show inline with their line; the next cell still runs', async () => {
     const { page } = await site.open(about);
     const hello = cell(page, 'hello');
