@@ -51,10 +51,47 @@ export function loadReference(experiment: string, dir = RESULTS_DIR): Reference 
 /** Test error as the lessons write it: a percentage with one decimal. */
 export const percent = (fraction: number) => `${(100 * fraction).toFixed(1)}%`;
 
-/** "12.3% (11.9–12.8%, 3 seeds)" */
-export function describeStat(stat: SeedStat): string {
-  if (stat.n === 1) return `${percent(stat.mean)} (1 seed)`;
-  return `${percent(stat.mean)} (${(100 * stat.min).toFixed(1)}–${percent(stat.max)}, ${stat.n} seeds)`;
+/** "12.3% (11.9–12.8%, 3 seeds)" for a test error; "0.404 (0.389–0.423, 3 seeds)" for a loss. */
+export function describeStat(stat: SeedStat, metric: 'testError' | 'trainLoss' = 'testError'): string {
+  const value = metric === 'testError' ? percent : (x: number) => x.toFixed(3);
+  const low = metric === 'testError' ? (100 * stat.min).toFixed(1) : stat.min.toFixed(3);
+  if (stat.n === 1) return `${value(stat.mean)} (1 seed)`;
+  return `${value(stat.mean)} (${low}–${value(stat.max)}, ${stat.n} seeds)`;
+}
+
+/** What <RefFigure> shows. */
+export interface FigureRequest {
+  variant: string;
+  /** `range` (default): the mean with the seeds' min–max; `mean`; `spread`: max − min. */
+  show?: 'range' | 'mean' | 'spread';
+  /** After this epoch; default the final figures. */
+  epoch?: number;
+  /** Test error (default) or training loss (the epoch's mean). */
+  metric?: 'testError' | 'trainLoss';
+}
+
+/**
+ * Formats one reference figure for prose ("14.6% (13.7–15.1%, 3 seeds)"); "not yet trained" when the
+ * variant has no finished run. A variant the experiment lacks fails the build with the valid ones.
+ */
+export function formatReferenceFigure(reference: Reference | null, request: FigureRequest): string {
+  const { variant, show = 'range', epoch, metric = 'testError' } = request;
+  if (reference && !reference.variants.includes(variant))
+    throw new Error(
+      `invalid variant: ${JSON.stringify(variant)} (expected one of ${reference.variants.join(', ')})`,
+    );
+  const summary = reference?.summary.variants.find((v) => v.variant === variant);
+  const lastEpoch = summary?.epochs.at(-1)?.epoch;
+  const row = summary?.epochs.find((e) => e.epoch === (epoch ?? lastEpoch));
+  const stat =
+    metric === 'trainLoss' ? row?.trainLoss : epoch === undefined ? summary?.final.testError : row?.testError;
+  if (!stat) return 'not yet trained';
+  if (show === 'mean') return metric === 'testError' ? percent(stat.mean) : stat.mean.toFixed(3);
+  if (show === 'spread')
+    return metric === 'testError'
+      ? `${(100 * (stat.max - stat.min)).toFixed(1)} points`
+      : (stat.max - stat.min).toFixed(3);
+  return describeStat(stat, metric);
 }
 
 function svgOf(figure: Element | SVGElement): string {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
   describeStat,
+  formatReferenceFigure,
   loadReference,
   renderCurves,
   renderFinal,
@@ -78,6 +79,16 @@ describe('reference results at build time', () => {
     expect(curves).toContain('original');
     expect(curves).toContain('pre-activation');
     expect(curves).toContain('#4269d0'); // the first variant's colour, the same on every chart
+    expect(formatReferenceFigure(reference, { variant: 'original' })).toBe('25.0% (20.0–30.0%, 2 seeds)');
+    expect(formatReferenceFigure(reference, { variant: 'original', show: 'spread' })).toBe('10.0 points');
+    expect(formatReferenceFigure(reference, { variant: 'original', epoch: 1, show: 'mean' })).toBe('45.0%');
+    expect(formatReferenceFigure(reference, { variant: 'original', metric: 'trainLoss', epoch: 1 })).toBe(
+      '1.000 (1.000–1.000, 2 seeds)',
+    );
+    expect(() => formatReferenceFigure(reference, { variant: 'preact' })).toThrow(
+      'invalid variant: "preact" (expected one of original, pre-activation)',
+    );
+    expect(formatReferenceFigure(null, { variant: 'original' })).toBe('not yet trained');
     const final = renderFinal(reference, 'Final test error');
     expect(final.match(/<circle/g)).toHaveLength(3); // one dot per seed
   });
