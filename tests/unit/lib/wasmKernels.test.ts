@@ -30,32 +30,9 @@ function values(shape: number[], seed: number): Float32Array {
   return out;
 }
 
-async function filterGradient(
-  backend: string,
-  xShape: [number, number, number, number],
-  filterShape: [number, number, number, number],
-  strides: number,
-  pad: 'same' | 'valid' | number,
-): Promise<Float32Array> {
-  await tf.setBackend(backend);
-  return tf.tidy(() => {
-    const x = tf.tensor4d(values(xShape, 1), xShape);
-    const filter = tf.tensor4d(values(filterShape, 2), filterShape);
-    const weights = tf.tensor(
-      values([...conv(x, filter, strides, pad).shape], 3),
-      conv(x, filter, strides, pad).shape,
-    );
-    // A weighted sum of the output, so every element of dy differs.
-    const grad = tf.grad((f: tf.Tensor) =>
-      conv(x, f as tf.Tensor4D, strides, pad)
-        .mul(weights)
-        .sum(),
-    )(filter);
-    return grad.dataSync() as Float32Array;
-  });
-}
-
-async function inputGradient(
+/** The gradient of a weighted sum of conv2d's output (every element of dy differs) with respect to `of`. */
+async function convGradient(
+  of: 'filter' | 'input',
   backend: string,
   xShape: [number, number, number, number],
   filterShape: [number, number, number, number],
@@ -68,14 +45,26 @@ async function inputGradient(
     const filter = tf.tensor4d(values(filterShape, 2), filterShape);
     const shape = conv(x, filter, strides, pad).shape;
     const weights = tf.tensor(values([...shape], 3), shape);
-    const grad = tf.grad((input: tf.Tensor) =>
-      conv(input as tf.Tensor4D, filter, strides, pad)
-        .mul(weights)
-        .sum(),
-    )(x);
+    const grad =
+      of === 'filter'
+        ? tf.grad((f: tf.Tensor) =>
+            conv(x, f as tf.Tensor4D, strides, pad)
+              .mul(weights)
+              .sum(),
+          )(filter)
+        : tf.grad((input: tf.Tensor) =>
+            conv(input as tf.Tensor4D, filter, strides, pad)
+              .mul(weights)
+              .sum(),
+          )(x);
     return grad.dataSync() as Float32Array;
   });
 }
+
+const filterGradient = (...args: Parameters<typeof convGradient> extends [unknown, ...infer R] ? R : never) =>
+  convGradient('filter', ...args);
+const inputGradient = (...args: Parameters<typeof convGradient> extends [unknown, ...infer R] ? R : never) =>
+  convGradient('input', ...args);
 
 function conv(x: tf.Tensor4D, filter: tf.Tensor4D, strides: number, pad: 'same' | 'valid' | number) {
   return tf.conv2d(x, filter, strides, pad);
