@@ -21,8 +21,7 @@ export interface Reference {
   summary: ExperimentSummary;
   /** Every variant of the definition, in order (some may have no runs yet). */
   variants: string[];
-  /** Seeds the definition asks for, and whether every variant has a run at each. */
-  plannedSeeds: readonly number[];
+  /** Whether every variant has a run at every seed the definition asks for. */
   complete: boolean;
 }
 
@@ -38,11 +37,10 @@ export function loadReference(experiment: string, dir = RESULTS_DIR): Reference 
   if (existsSync(file)) {
     const results = parseExperimentResults(readFileSync(file, 'utf8'), file);
     const variants = results.definition.variants.map((v) => v.name);
-    const plannedSeeds = definition.seeds;
     const complete = variants.every((v) =>
-      plannedSeeds.every((seed) => results.runs.some((r) => r.variant === v && r.seed === seed)),
+      definition.seeds.every((seed) => results.runs.some((r) => r.variant === v && r.seed === seed)),
     );
-    reference = { results, summary: summarizeResults(results), variants, plannedSeeds, complete };
+    reference = { results, summary: summarizeResults(results), variants, complete };
   }
   cache.set(key, reference);
   return reference;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { runDataCommand } from '../../../src/cli/data.ts';
+import type { ExperimentRun } from '../../../src/lib/experiments/resultsFile.ts';
 
 /** The repository root (the CLI runs from there, as `npx reslab` does). */
 export const root = resolve(import.meta.dirname, '../../..');
@@ -37,4 +38,42 @@ export function reslab(...args: string[]) {
 /** Starts `reslab <args>` in a child process, for tests that signal it. */
 export function startReslab(...args: string[]) {
   return spawn(NODE, [CLI, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+const provenance = (wallTimeMs: number): ExperimentRun['provenance'] => ({
+  library: { version: '0.1.0', commit: 'abc123', dirty: false },
+  backend: { name: 'wasm', simd: true, threads: 1 },
+  cpu: { model: 'test', cores: 2 },
+  runtime: 'node v24',
+  date: '2026-12-03T00:00:00.000Z',
+  wallTimeMs,
+});
+
+/** A made-up finished run for tests: test error `errors` per epoch, step curve (and epoch training loss) `loss`. */
+export function fakeRun(
+  variant: string,
+  seed: number,
+  errors: number[],
+  loss: number[],
+  status: ExperimentRun['status'] = 'completed',
+): ExperimentRun {
+  const last = errors.at(-1)!;
+  return {
+    variant,
+    seed,
+    model: variant,
+    status,
+    epochs: errors.map((testError, i) => ({
+      epoch: i + 1,
+      step: (i + 1) * 156,
+      trainLoss: loss[i] ?? 1,
+      trainAccuracy: 0.5,
+      testLoss: 1,
+      testError,
+      elapsedMs: 1000,
+    })),
+    curve: { every: 10, loss, accuracy: loss.map(() => 0.5) },
+    final: { trainLoss: 1, trainAccuracy: 0.5, testLoss: 1, testError: last },
+    provenance: provenance(60_000),
+  };
 }

@@ -1,46 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { getExperiment } from '../../../src/lib/experiments/registry.ts';
 import { createExperimentResults } from '../../../src/lib/experiments/runExperiment.ts';
-import type { ExperimentRun } from '../../../src/lib/experiments/resultsFile.ts';
+import { fakeRun as run } from './helpers.ts';
 import { seedStat, summarizeResults } from '../../../src/lib/experiments/summarize.ts';
-
-const provenance = (wallTimeMs: number): ExperimentRun['provenance'] => ({
-  library: { version: '0.1.0', commit: 'abc123', dirty: false },
-  backend: { name: 'wasm', simd: true, threads: 1 },
-  cpu: { model: 'test', cores: 2 },
-  runtime: 'node v24',
-  date: '2026-12-03T00:00:00.000Z',
-  wallTimeMs,
-});
-
-/** A run whose test error is `errors` per epoch and whose step curve is `loss`. */
-function run(
-  variant: string,
-  seed: number,
-  errors: number[],
-  loss: number[],
-  status: ExperimentRun['status'] = 'completed',
-): ExperimentRun {
-  const last = errors.at(-1)!;
-  return {
-    variant,
-    seed,
-    model: variant,
-    status,
-    epochs: errors.map((testError, i) => ({
-      epoch: i + 1,
-      step: (i + 1) * 156,
-      trainLoss: loss[i] ?? 1,
-      trainAccuracy: 0.5,
-      testLoss: 1,
-      testError,
-      elapsedMs: 1000,
-    })),
-    curve: { every: 10, loss, accuracy: loss.map(() => 0.5) },
-    final: { trainLoss: 1, trainAccuracy: 0.5, testLoss: 1, testError: last },
-    provenance: provenance(60_000),
-  };
-}
 
 describe('summarizeResults', () => {
   test('mean, min and max per variant and epoch across seeds, in the definition’s order', async () => {

@@ -12,38 +12,13 @@ import {
 import { getExperiment } from '../../../src/lib/experiments/registry.ts';
 import { experimentResultsToJSON, type ExperimentRun } from '../../../src/lib/experiments/resultsFile.ts';
 import { createExperimentResults } from '../../../src/lib/experiments/runExperiment.ts';
-import { makeTempDir } from '../experiments/helpers.ts';
+import { fakeRun, makeTempDir } from '../experiments/helpers.ts';
 
 const temp = makeTempDir('reslab-reference-');
 afterAll(() => temp.remove());
 
-function run(variant: string, seed: number, errors: number[]): ExperimentRun {
-  return {
-    variant,
-    seed,
-    model: variant,
-    status: 'completed',
-    epochs: errors.map((testError, i) => ({
-      epoch: i + 1,
-      step: (i + 1) * 156,
-      trainLoss: 1 - i / 10,
-      trainAccuracy: 0.6,
-      testLoss: 1,
-      testError,
-      elapsedMs: 1,
-    })),
-    curve: { every: 10, loss: [2, 1.5, 1], accuracy: [0.2, 0.4, 0.6] },
-    final: { trainLoss: 0.7, trainAccuracy: 0.6, testLoss: 1, testError: errors.at(-1)! },
-    provenance: {
-      library: { version: '0.1.0', commit: 'abcdef0123', dirty: false },
-      backend: { name: 'wasm', simd: true, threads: 1 },
-      cpu: { model: 'test', cores: 2 },
-      runtime: 'node v24',
-      date: '2026-12-03T00:00:00.000Z',
-      wallTimeMs: 90_000,
-    },
-  };
-}
+const run = (variant: string, seed: number, errors: number[]) =>
+  fakeRun(variant, seed, errors, [1, 0.9, 0.8]);
 
 async function writeResults(dir: string, runs: ExperimentRun[]) {
   const results = await createExperimentResults(getExperiment('original-vs-preactivation'), 'reference');
