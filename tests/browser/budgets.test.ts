@@ -49,8 +49,8 @@ for (const id of lessonIds) {
 }
 
 test('the first Run without a real GPU fetches the wasm backend only, from the site, within budget', async () => {
-  const { page, problems } = await site.open();
-  await page.goto(site.url('lessons/00-about-this-site/'), { waitUntil: 'networkidle' });
+  const { page, problems } = await site.open('lessons/00-about-this-site/');
+  await page.waitForLoadState('networkidle');
   const fetched: Promise<{ url: string; gzip: number }>[] = [];
   page.on('response', (response) => {
     if (/\.(m?js|wasm)(\?|$)/.test(response.url()))

@@ -50,7 +50,12 @@ export async function openSite(): Promise<Site> {
       const page = await context.newPage();
       const problems: string[] = [];
       page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-      page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
+      page.on('requestfailed', (request) => {
+        // The browser fetches the favicon on its own and a navigation cancels it; a missing one is a 404 below.
+        if (/\/favicon\.svg$/.test(request.url()) && request.failure()?.errorText === 'net::ERR_ABORTED')
+          return;
+        problems.push(`request failed: ${request.url()} (${request.failure()?.errorText ?? 'unknown'})`);
+      });
       page.on('response', (response) => {
         if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
       });
