@@ -75,9 +75,18 @@ class NotebookToolbarElement extends HTMLElement {
     const { storage } = openStorage();
     const select = this.querySelector<HTMLSelectElement>('[data-budget]');
     if (select) {
+      // Beside the menu: what the chosen budget costs on this lesson (rendered per option at build time).
+      const time = this.querySelector<HTMLElement>('[data-budget-time]');
+      const showTime = () => {
+        if (time) time.textContent = select.selectedOptions[0]?.dataset.time ?? '';
+      };
       select.value = toBudgetName(loadBudgetName(storage, budgetNames[0]));
+      showTime();
       select.disabled = false;
-      select.addEventListener('change', () => saveBudgetName(storage, select.value));
+      select.addEventListener('change', () => {
+        saveBudgetName(storage, select.value);
+        showTime();
+      });
     }
     // The backend choice applies from the next first run; once the runtime runs, it switches at once.
     const backend = this.querySelector<HTMLSelectElement>('[data-backend-select]');

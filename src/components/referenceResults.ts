@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
 import type { PaperFigure } from '../lib/paperNumbers.ts';
-import { getExperiment } from '../lib/experiments/registry.ts';
+import { EXPERIMENTS, getExperiment } from '../lib/experiments/registry.ts';
 import { variantColors } from '../lib/experiments/colors.ts';
 import { parseExperimentResults, type ExperimentResults } from '../lib/experiments/resultsFile.ts';
 import { summarizeResults, type ExperimentSummary, type SeedStat } from '../lib/experiments/summarize.ts';
@@ -44,6 +44,47 @@ export function loadReference(experiment: string, dir = RESULTS_DIR): Reference 
   }
   cache.set(key, reference);
   return reference;
+}
+
+/** What a lesson's comparisons take at the page's longer budgets, from its reference runs' own times. */
+export interface LessonTimes {
+  experiments: string[];
+  /** Models a Run all trains (one seed of every variant of every experiment). */
+  models: number;
+  oneEpochMs: number;
+  referenceMs: number;
+  /** Where those times were measured, e.g. "wasm SIMD, 1 thread, node v24.21.0 on 2 cores (AMD EPYC)". */
+  measuredOn: string;
+}
+
+/**
+ * The times of a lesson's comparisons at `one-epoch` and `reference`: per variant the median of its
+ * reference runs (first epoch, whole run), summed over the lesson's experiments. Null when the lesson
+ * runs no experiment or one has a variant not yet trained.
+ */
+export function lessonTimes(lesson: string, dir = RESULTS_DIR): LessonTimes | null {
+  const names = EXPERIMENTS.filter((e) => e.lesson === lesson).map((e) => e.name);
+  const references = names.map((name) => loadReference(name, dir));
+  if (names.length === 0 || references.some((r) => !r?.summary.oneSeedTime)) return null;
+  const times = references.map((r) => r!.summary.oneSeedTime!);
+  const provenance = references.flatMap((r) => r!.results.runs.map((run) => run.provenance));
+  const where = (p: (typeof provenance)[number]) =>
+    `${p.backend.name}${p.backend.simd ? ' SIMD' : ''}, ${p.backend.threads} thread${p.backend.threads === 1 ? '' : 's'}, ${p.runtime} on ${p.cpu.cores} cores (${p.cpu.model})`;
+  return {
+    experiments: names,
+    models: references.reduce((n, r) => n + r!.variants.length, 0),
+    oneEpochMs: times.reduce((sum, t) => sum + t.firstEpochMs, 0),
+    referenceMs: times.reduce((sum, t) => sum + t.wholeMs, 0),
+    measuredOn: [...new Set(provenance.map(where))].join('; '),
+  };
+}
+
+/** A duration as the page states it: "about 6 min", "under a minute", "about 1 h 10 min". */
+export function formatDuration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return 'under a minute';
+  if (minutes < 60) return `about ${minutes} min`;
+  return `about ${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
 }
 
 /** Test error as the lessons write it: a percentage with one decimal. */

@@ -44,3 +44,23 @@ test('the reader’s run of the comparison is drawn on the reference’s axes, l
   assert.ok((await chart.locator('[stroke-dasharray]').count()) > 0, 'dashed reference curves');
   assert.deepEqual(problems, []);
 });
+
+test('beside the budget menu, the lesson states what the chosen budget costs, from its reference runs', async () => {
+  const { page, problems } = await site.open(lesson);
+  const select = page.locator('[data-budget]');
+  const time = page.locator('[data-budget-time]');
+  await page.waitForFunction(() => !document.querySelector<HTMLSelectElement>('[data-budget]')?.disabled);
+  assert.equal(await select.inputValue(), 'quick', 'every page starts at quick');
+  assert.match((await time.textContent()) ?? '', /^seconds/);
+  await select.selectOption('one-epoch');
+  assert.match((await time.textContent()) ?? '', /^(about \d+ min|under a minute) on WebAssembly/);
+  await select.selectOption('reference');
+  assert.match((await time.textContent()) ?? '', /^about \d+ min on WebAssembly: one seed of the reference/);
+  assert.equal(await select.getAttribute('aria-describedby'), await time.getAttribute('id'));
+  // The choice is remembered on the next page, and its time is that page's.
+  await page.goto(site.url('lessons/05-shortcut-variants/'));
+  await page.waitForFunction(() => !document.querySelector<HTMLSelectElement>('[data-budget]')?.disabled);
+  assert.equal(await select.inputValue(), 'reference');
+  assert.match((await time.textContent()) ?? '', /^about \d+ min on WebAssembly/);
+  assert.deepEqual(problems, []);
+});

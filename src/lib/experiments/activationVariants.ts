@@ -1,6 +1,6 @@
 import { ACTIVATION_VARIANTS } from '../models/activationVariants.ts';
 import { defineExperiment } from './defineExperiment.ts';
-import { pageBudgets, referenceBudget } from './budgets.ts';
+import { pageBudgets } from './budgets.ts';
 
 /**
  * Lesson 6: the five activation placements of He et al. 2016 (Table 2, Fig. 4) on one CIFAR-style
@@ -18,10 +18,7 @@ export const activationVariants = defineExperiment({
   lesson: '06-activation-variants',
   data: { normalize: 'standardize' },
   recipe: { optimizer: 'sgd', learningRate: 0.05 },
-  budgets: {
-    ...pageBudgets(({ depth, width }) => ({ depth, width })),
-    reference: { ...referenceBudget(), depth: 20, width: 0.25 },
-  },
+  budgets: pageBudgets(({ depth, width }) => ({ depth, width })),
   seeds: [0, 1, 2],
   variants: ({ depth, width }) =>
     ACTIVATION_VARIANTS.map((activation) => ({

@@ -1,5 +1,5 @@
 import { defineExperiment } from './defineExperiment.ts';
-import { pageBudgets, referenceBudget } from './budgets.ts';
+import { pageBudgets } from './budgets.ts';
 
 /**
  * Lesson 3: a CIFAR-style network of basic blocks (14 layers, 6n+2) against one of bottlenecks (20
@@ -17,10 +17,7 @@ export const basicVsBottleneck = defineExperiment({
   lesson: '03-bottleneck-blocks',
   data: {},
   recipe: { optimizer: 'sgd', learningRate: 0.05, weightDecay: 1e-4 },
-  budgets: {
-    ...pageBudgets(({ width }) => ({ width })),
-    reference: { ...referenceBudget(), width: 0.25 },
-  },
+  budgets: pageBudgets(({ width }) => ({ width })),
   seeds: [0, 1, 2],
   variants: ({ width }) => [
     {

@@ -2,57 +2,37 @@ import { BUDGETS, type Budget, type BudgetName } from '../budget.ts';
 import { FASHION_MNIST_SUBSETS } from './dataSubsets.ts';
 import type { BudgetLike, ExperimentBudget, ExperimentBudgetName } from './types.ts';
 
-/** Every experiment budget name, smallest first. */
-export const EXPERIMENT_BUDGET_NAMES: readonly ExperimentBudgetName[] = [
-  'quick',
-  'standard',
-  'full',
-  'reference',
-];
-
-/** Points per step curve at the page budgets: every step at `quick` (it has two), else every 10 steps. */
-const CURVE_EVERY: Record<BudgetName, number> = { quick: 1, standard: 10, full: 10 };
+/** Every experiment budget name, smallest first: the page's. */
+export const EXPERIMENT_BUDGET_NAMES: readonly ExperimentBudgetName[] = Object.keys(BUDGETS) as BudgetName[];
 
 /**
- * Returns an experiment's budgets for the page's three (quick, standard, full): the page's epochs,
- * images and batch, plus the model sizes `pick` chooses from the page budget. The site serves only the
- * lesson subset, so every page budget reads it, capped at its 10,000 / 2,000 images (what the lesson
- * cells have always loaded, `full` included).
+ * Returns an experiment's budgets, one per page budget: its epochs, images and batch, plus the model
+ * sizes `pick` chooses from the page budget. `reference` (the committed results' budget) divides the
+ * rate by 10 for its last epoch; `one-epoch` is its first epoch exactly (same rate, data order and
+ * weights), so a one-epoch run retraces the first quarter of a reference curve. Curves keep every step
+ * at `quick` (it has two), else every 10th.
  */
 export function pageBudgets<M extends object>(
   pick: (page: Readonly<Budget>) => M,
 ): Record<BudgetName, ExperimentBudget & M> {
-  const lesson = FASHION_MNIST_SUBSETS.lesson;
   const at = (name: BudgetName): ExperimentBudget & M => {
     const page = BUDGETS[name];
+    const lesson = FASHION_MNIST_SUBSETS[page.subset];
+    if (page.trainSize > lesson.train || page.testSize > lesson.test) {
+      throw new Error(`budget ${name} asks for more images than the ${page.subset} subset has`);
+    }
     return {
       epochs: page.epochs,
-      trainSize: Math.min(page.trainSize, lesson.train),
-      testSize: Math.min(page.testSize, lesson.test),
+      trainSize: page.trainSize,
+      testSize: page.testSize,
       batchSize: page.batchSize,
-      subset: 'lesson',
-      curveEvery: CURVE_EVERY[name],
+      subset: page.subset,
+      ...(name === 'reference' ? { schedule: { kind: 'step' as const, epochs: [page.epochs - 1] } } : {}),
+      curveEvery: name === 'quick' ? 1 : 10,
       ...pick(page),
     };
   };
-  return { quick: at('quick'), standard: at('standard'), full: at('full') };
-}
-
-/**
- * The reference budget every experiment shares, but for its model sizes: the 10,000 / 2,000-image
- * lesson subset, batch 64, `epochs` epochs with the rate ÷ 10 for the last, a step-curve point every
- * 10 steps. Sized so all six experiments, 3 seeds each, train in about 4 hours on a 2-core machine.
- */
-export function referenceBudget(epochs = 4): ExperimentBudget {
-  return {
-    epochs,
-    trainSize: 10_000,
-    testSize: 2000,
-    batchSize: 64,
-    subset: 'lesson',
-    schedule: { kind: 'step', epochs: [epochs - 1] },
-    curveEvery: 10,
-  };
+  return { quick: at('quick'), 'one-epoch': at('one-epoch'), reference: at('reference') };
 }
 
 /** Reads a budget name from a name or a budget object; throws `invalid budget: … (expected one of …)`. */

@@ -1,5 +1,5 @@
 import { defineExperiment } from './defineExperiment.ts';
-import { pageBudgets, referenceBudget } from './budgets.ts';
+import { pageBudgets } from './budgets.ts';
 
 /**
  * Lesson 4: original (post-activation) against full pre-activation residual units (He et al. 2016,
@@ -16,10 +16,7 @@ export const originalVsPreactivation = defineExperiment({
   lesson: '04-pre-activation',
   data: { normalize: 'standardize' },
   recipe: { optimizer: 'sgd', learningRate: 0.05 },
-  budgets: {
-    ...pageBudgets(({ depth, width }) => ({ depth, width })),
-    reference: { ...referenceBudget(), depth: 20, width: 0.25 },
-  },
+  budgets: pageBudgets(({ depth, width }) => ({ depth, width })),
   seeds: [0, 1, 2],
   variants: ({ depth, width }) =>
     (

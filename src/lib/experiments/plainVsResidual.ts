@@ -1,5 +1,5 @@
 import { defineExperiment } from './defineExperiment.ts';
-import { pageBudgets, referenceBudget } from './budgets.ts';
+import { pageBudgets } from './budgets.ts';
 
 /**
  * Lesson 2: the degradation experiment of He et al. 2015 (Fig. 6), scaled down: CIFAR-style networks
@@ -16,10 +16,7 @@ export const plainVsResidual = defineExperiment({
   lesson: '02-residual-blocks',
   data: {},
   recipe: { optimizer: 'sgd', learningRate: 0.05, weightDecay: 1e-4 },
-  budgets: {
-    ...pageBudgets(({ name, width }) => ({ width, depths: name === 'quick' ? [8, 14] : [20, 56] })),
-    reference: { ...referenceBudget(), width: 0.25, depths: [8, 20] },
-  },
+  budgets: pageBudgets(({ name, width }) => ({ width, depths: name === 'quick' ? [8, 14] : [8, 20] })),
   seeds: [0, 1, 2],
   variants: ({ depths, width }) =>
     depths.flatMap((depth) =>

@@ -1,6 +1,6 @@
 import { SHORTCUT_VARIANTS } from '../models/shortcuts.ts';
 import { defineExperiment } from './defineExperiment.ts';
-import { pageBudgets, referenceBudget } from './budgets.ts';
+import { pageBudgets } from './budgets.ts';
 
 /**
  * Lesson 5: the six shortcuts of He et al. 2016 (Table 1, Fig. 2) on one CIFAR-style ResNet, same
@@ -18,10 +18,7 @@ export const shortcutVariants = defineExperiment({
   lesson: '05-shortcut-variants',
   data: { normalize: 'standardize' },
   recipe: { optimizer: 'sgd', learningRate: 0.05 },
-  budgets: {
-    ...pageBudgets(({ depth, width }) => ({ depth, width })),
-    reference: { ...referenceBudget(), depth: 20, width: 0.25 },
-  },
+  budgets: pageBudgets(({ depth, width }) => ({ depth, width })),
   seeds: [0, 1, 2],
   variants: ({ depth, width }) =>
     SHORTCUT_VARIANTS.map((shortcut) => ({

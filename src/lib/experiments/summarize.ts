@@ -31,6 +31,12 @@ export interface ExperimentSummary {
   variants: VariantSummary[];
   /** Sum of every run's wall time. */
   wallTimeMs: number;
+  /**
+   * What one seed of every variant took, as a reader's run of the comparison trains them: per variant
+   * the median over its completed runs, summed. `firstEpochMs` to the end of the first epoch (its test
+   * pass included), `wholeMs` the whole run. Null while a variant has no completed run.
+   */
+  oneSeedTime: { firstEpochMs: number; wholeMs: number } | null;
   /** The library commits and backends the runs were trained with (usually one of each). */
   commits: string[];
   backends: string[];
@@ -48,6 +54,26 @@ export function seedStat(values: readonly number[]): SeedStat | null {
     min: Math.min(...finite),
     max: Math.max(...finite),
     n: finite.length,
+  };
+}
+
+/** The median of some numbers (the mean of the middle two for an even count). */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function oneSeedTime(order: string[], runs: ExperimentRun[]): ExperimentSummary['oneSeedTime'] {
+  const perVariant = order.map((name) =>
+    runs.filter((r) => r.variant === name && r.status === 'completed' && r.epochs.length > 0),
+  );
+  if (perVariant.some((variantRuns) => variantRuns.length === 0)) return null;
+  const sum = (pick: (run: ExperimentRun) => number) =>
+    perVariant.reduce((total, variantRuns) => total + median(variantRuns.map(pick)), 0);
+  return {
+    firstEpochMs: sum((r) => r.epochs[0].elapsedMs),
+    wholeMs: sum((r) => r.provenance.wallTimeMs),
   };
 }
 
@@ -102,6 +128,7 @@ export function summarizeResults(results: ExperimentResults): ExperimentSummary 
     seeds: results.seeds,
     variants,
     wallTimeMs: results.runs.reduce((sum, r) => sum + r.provenance.wallTimeMs, 0),
+    oneSeedTime: oneSeedTime(order, results.runs),
     commits: unique(results.runs.map((r) => r.provenance.library.commit)),
     backends: unique(
       results.runs.map((r) => {

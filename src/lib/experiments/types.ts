@@ -2,10 +2,11 @@ import type { AugmentOptions } from '../data/augment.ts';
 import type { CifarResNetOptions } from '../models/cifar.ts';
 import type { VggOptions } from '../models/vgg.ts';
 import type { OptimizerName } from '../train/optimizers.ts';
+import type { BudgetName } from '../budget.ts';
 import type { Schedule } from '../train/schedules.ts';
 
-/** The budgets an experiment defines: the page's three, and `reference`, the one its committed results use. */
-export type ExperimentBudgetName = 'quick' | 'standard' | 'full' | 'reference';
+/** The budgets an experiment defines: the page's three; its committed results use `reference`. */
+export type ExperimentBudgetName = BudgetName;
 
 /** A budget by name, or anything with a budget's name (the page's `budget` object is one). */
 export type BudgetLike = ExperimentBudgetName | { name: ExperimentBudgetName };
@@ -63,9 +64,7 @@ export interface ExperimentSpec<N extends string, M extends object> {
   data: ExperimentDataSpec;
   recipe: ExperimentRecipe;
   /** Every budget, each with the experiment's model sizes `M` (inferred from the page budgets). */
-  budgets: Record<Exclude<ExperimentBudgetName, 'reference'>, ExperimentBudget & M> & {
-    reference: ExperimentBudget & NoInfer<M>;
-  };
+  budgets: Record<ExperimentBudgetName, ExperimentBudget & M>;
   /** Seeds of the committed results (weights and data order); the lesson cells use the first. */
   seeds: readonly number[];
   /** The variants at a budget, in training order. */

@@ -1,5 +1,5 @@
 import { defineExperiment } from './defineExperiment.ts';
-import { pageBudgets, referenceBudget } from './budgets.ts';
+import { pageBudgets } from './budgets.ts';
 
 /**
  * Lesson 1: d2l's narrow VGG-11 (conv channels ÷ 4, two 512-unit FC layers with dropout 0.5) on
@@ -16,10 +16,7 @@ export const vggBlocks = defineExperiment({
   lesson: '01-vgg-blocks',
   data: { imageSize: 32 },
   recipe: { optimizer: 'sgd', learningRate: 0.05 },
-  budgets: {
-    ...pageBudgets(() => ({})),
-    reference: referenceBudget(),
-  },
+  budgets: pageBudgets(() => ({})),
   seeds: [0, 1, 2],
   variants: () => [
     {

@@ -82,7 +82,7 @@ describe('budget preference', () => {
   test('is remembered, with a fallback', () => {
     const storage = createMemoryStorage();
     expect(loadBudgetName(storage, 'quick')).toBe('quick');
-    saveBudgetName(storage, 'full');
-    expect(loadBudgetName(storage, 'quick')).toBe('full');
+    saveBudgetName(storage, 'reference');
+    expect(loadBudgetName(storage, 'quick')).toBe('reference');
   });
 });

@@ -72,7 +72,7 @@ describe('reslab experiment: bad arguments', () => {
     [['run', 'vgg-blocks', '--seeds', '-1'], 'invalid option'],
     [
       ['run', 'vgg-blocks', '--budget', 'huge'],
-      'invalid --budget: "huge" (expected one of quick, standard, full, reference)',
+      'invalid --budget: "huge" (expected one of quick, one-epoch, reference)',
     ],
     [
       ['run', 'vgg-blocks', '--epochs', '3'],
@@ -240,13 +240,13 @@ describe('reslab experiment run', () => {
 
   it('stops on Ctrl-C (SIGINT) with exit 130 and a resume command, saving no unfinished run', async () => {
     const file = join(temp.dir, 'vgg.json');
-    // The standard budget takes minutes, so the signal lands in the first run.
+    // The one-epoch budget takes minutes, so the signal lands in the first run.
     const child = startReslab(
       'experiment',
       'run',
       'vgg-blocks',
       '--budget',
-      'standard',
+      'one-epoch',
       '--seeds',
       '0',
       '--out',
@@ -268,7 +268,7 @@ describe('reslab experiment run', () => {
     });
     expect(stderr).toContain('stopping: the run in progress is dropped');
     expect(stderr).toContain('interrupted: no run had finished, nothing was saved');
-    expect(stderr).toContain(`reslab experiment run vgg-blocks --budget standard --seeds 0 --out ${file}`);
+    expect(stderr).toContain(`reslab experiment run vgg-blocks --budget one-epoch --seeds 0 --out ${file}`);
     expect(code).toBe(130);
     expect(existsSync(file)).toBe(false);
   }, 60_000);

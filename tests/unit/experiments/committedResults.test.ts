@@ -114,10 +114,11 @@ describe('committed results', () => {
     ]);
   });
 
-  // Re-trains the first curve point (curveEvery steps) of each file's first run on wasm.
+  // Re-trains the first curve point (curveEvery steps) of each file's first run on wasm, at the reference
+  // budget and at one-epoch, which the page offers as the reference's first epoch.
   describe.skipIf(committed.length === 0)('replay', () => {
     it.each(committed)(
-      '%s: the first steps of its first run reproduce the recorded loss',
+      '%s: the first steps of its first run reproduce the recorded loss, at reference and at one-epoch',
       async (file) => {
         const results = parseExperimentResults(readFileSync(join(resultsDir, file), 'utf8'), file);
         const experiment = getExperiment(results.experiment);
@@ -131,8 +132,10 @@ describe('committed results', () => {
           fetch: readFileFetch,
         });
         try {
-          const replayed = await replayRun(experiment, 'reference', run, data, { points: 1 });
-          expect(compareCurves(run.curve, replayed, REPLAY_TOLERANCE)).toEqual([]);
+          for (const budget of ['reference', 'one-epoch'] as const) {
+            const replayed = await replayRun(experiment, budget, run, data, { points: 1 });
+            expect(compareCurves(run.curve, replayed, REPLAY_TOLERANCE), budget).toEqual([]);
+          }
         } finally {
           data.dispose();
         }

@@ -47,25 +47,28 @@ describe('experiment definitions', () => {
     );
   });
 
-  it('has every budget, the page ones following the page budgets on the lesson subset', () => {
+  it('has every page budget, each following the page budget; one-epoch is the first epoch of reference', () => {
     for (const experiment of EXPERIMENTS) {
       expect(Object.keys(experiment.budgets).sort()).toEqual([...EXPERIMENT_BUDGET_NAMES].sort());
-      for (const name of ['quick', 'standard', 'full'] as const) {
+      for (const name of EXPERIMENT_BUDGET_NAMES) {
         const b = experiment.budget(BUDGETS[name]);
-        expect([b.epochs, b.batchSize], `${experiment.name} ${name}`).toEqual([
-          BUDGETS[name].epochs,
-          BUDGETS[name].batchSize,
-        ]);
-        expect([b.subset, b.trainSize, b.testSize]).toEqual([
-          'lesson',
-          Math.min(BUDGETS[name].trainSize, 10_000),
-          Math.min(BUDGETS[name].testSize, 2000),
-        ]);
+        const page = BUDGETS[name];
+        expect(
+          [b.epochs, b.batchSize, b.subset, b.trainSize, b.testSize],
+          `${experiment.name} ${name}`,
+        ).toEqual([page.epochs, page.batchSize, page.subset, page.trainSize, page.testSize]);
       }
+      const { epochs: _e, schedule: _s, ...reference } = experiment.describe('reference').training;
+      const { epochs, schedule, ...oneEpoch } = experiment.describe('one-epoch').training;
+      expect([epochs, schedule]).toEqual([1, { kind: 'constant' }]);
+      expect(oneEpoch).toEqual(reference);
+      expect(experiment.describe('one-epoch').variants).toEqual(experiment.describe('reference').variants);
+      expect(experiment.describe('one-epoch').data).toEqual(experiment.describe('reference').data);
+      expect(experiment.describe('reference').training.schedule).toEqual({ kind: 'step', epochs: [3] });
       expect(experiment.seeds).toEqual([0, 1, 2]);
     }
     expect(() => getExperiment('vgg-blocks').budget('huge' as 'quick')).toThrow(
-      'invalid budget: "huge" (expected one of quick, standard, full, reference)',
+      'invalid budget: "huge" (expected one of quick, one-epoch, reference)',
     );
   });
 
@@ -78,9 +81,9 @@ describe('experiment definitions', () => {
     expect(names('plain-vs-residual')).toEqual(['plain-8', 'resnet-8', 'plain-14', 'resnet-14']);
     expect(
       getExperiment('plain-vs-residual')
-        .variants('standard')
+        .variants('reference')
         .map((v) => v.name),
-    ).toEqual(['plain-20', 'resnet-20', 'plain-56', 'resnet-56']);
+    ).toEqual(['plain-8', 'resnet-8', 'plain-20', 'resnet-20']);
     expect(names('basic-vs-bottleneck')).toEqual(['basic', 'bottleneck']);
     expect(names('original-vs-preactivation')).toEqual(['original', 'pre-activation']);
     expect(names('shortcut-variants')).toEqual([...SHORTCUT_VARIANTS]);

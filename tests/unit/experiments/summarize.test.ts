@@ -31,8 +31,27 @@ describe('summarizeResults', () => {
     expect(a.curve[2].loss).toMatchObject({ min: 1.2, max: 1.4, n: 2 });
     expect(a.curve[2].loss.mean).toBeCloseTo(1.3);
     expect(summary.wallTimeMs).toBe(240_000);
+    // One seed of each variant, the median of its completed runs: the diverged one is left out.
+    expect(summary.oneSeedTime).toEqual({ firstEpochMs: 2000, wholeMs: 120_000 });
     expect(summary.commits).toEqual(['abc123']);
     expect(summary.backends).toEqual(['wasm SIMD, 1 thread']);
+  });
+
+  test('one seed’s time: per variant the median run, summed; none while a variant has no completed run', async () => {
+    const experiment = getExperiment('original-vs-preactivation');
+    const results = await createExperimentResults(experiment, 'reference');
+    const [first, second] = experiment.variantSpecs('reference').map((v) => v.name);
+    const timed = (variant: string, seed: number, firstEpochMs: number, wholeMs: number) => {
+      const r = run(variant, seed, [0.3, 0.2], [1, 1]);
+      r.epochs[0].elapsedMs = firstEpochMs;
+      r.provenance.wallTimeMs = wholeMs;
+      return r;
+    };
+    results.runs = [timed(first, 0, 10, 100), timed(first, 1, 50, 500), timed(first, 2, 20, 900)];
+    results.seeds = [0, 1, 2];
+    expect(summarizeResults(results).oneSeedTime).toBeNull();
+    results.runs.push(timed(second, 0, 5, 60), timed(second, 1, 7, 80));
+    expect(summarizeResults(results).oneSeedTime).toEqual({ firstEpochMs: 20 + 6, wholeMs: 500 + 70 });
   });
 
   test('seedStat leaves out what is not finite, and has nothing to say about nothing', () => {

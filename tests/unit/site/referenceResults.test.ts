@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
   describeStat,
+  formatDuration,
   formatReferenceFigure,
+  lessonTimes,
   loadReference,
   renderCurves,
   renderFinal,
@@ -78,5 +80,36 @@ describe('reference results at build time', () => {
     expect(() => loadReference('basic-vs-bottleneck', dir)).toThrow(
       /invalid results file .*basic-vs-bottleneck\.json: version/,
     );
+  });
+
+  test("a lesson's times: one seed of each network, the median of its runs, summed; none until all have one", async () => {
+    const dir = join(temp.dir, 'times');
+    const timed = (variant: string, seed: number, firstEpochMs: number, wholeMs: number) => {
+      const r = run(variant, seed, [0.4, 0.3]);
+      r.epochs[0].elapsedMs = firstEpochMs;
+      r.provenance.wallTimeMs = wholeMs;
+      return r;
+    };
+    await writeResults(dir, [timed('original', 0, 60_000, 240_000)]);
+    expect(lessonTimes('04-pre-activation', dir)).toBeNull(); // pre-activation has no run yet
+    expect(lessonTimes('00-about-this-site', dir)).toBeNull(); // no experiment
+    const complete = join(temp.dir, 'times-complete');
+    await writeResults(complete, [
+      timed('original', 0, 60_000, 240_000),
+      timed('pre-activation', 0, 30_000, 100_000),
+      timed('original', 1, 90_000, 300_000),
+      timed('original', 2, 120_000, 900_000),
+    ]);
+    expect(lessonTimes('04-pre-activation', complete)).toEqual({
+      experiments: ['original-vs-preactivation'],
+      models: 2,
+      oneEpochMs: 90_000 + 30_000,
+      referenceMs: 300_000 + 100_000,
+      measuredOn: 'wasm SIMD, 1 thread, node v24 on 2 cores (test)',
+    });
+    expect(formatDuration(20_000)).toBe('under a minute');
+    expect(formatDuration(6.4 * 60_000)).toBe('about 6 min');
+    expect(formatDuration(70 * 60_000)).toBe('about 1 h 10 min');
+    expect(formatDuration(120 * 60_000)).toBe('about 2 h');
   });
 });

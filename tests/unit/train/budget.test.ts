@@ -20,12 +20,12 @@ describe('BUDGETS', () => {
     });
   }
 
-  it('grow from quick to full', () => {
-    const { quick, standard, full } = BUDGETS;
+  it('grow from quick to reference; one-epoch is the first epoch of reference', () => {
+    const { quick, reference } = BUDGETS;
+    const oneEpoch = BUDGETS['one-epoch'];
     const images = (b: typeof quick) => b.trainSize * b.epochs;
-    expect(images(quick)).toBeLessThan(images(standard));
-    expect(images(standard)).toBeLessThan(images(full));
-    expect(quick.width).toBeLessThanOrEqual(standard.width);
-    expect(standard.width).toBeLessThanOrEqual(full.width);
+    expect(images(quick)).toBeLessThan(images(oneEpoch));
+    expect(images(oneEpoch)).toBeLessThan(images(reference));
+    expect({ ...oneEpoch, name: 'reference', epochs: reference.epochs }).toEqual(reference);
   });
 });

@@ -34,7 +34,9 @@ describe('learningRateAt', () => {
 describe('getBudget', () => {
   it('returns the budgets and rejects unknown names', () => {
     expect(getBudget('quick')).toMatchObject({ epochs: 1, trainSize: 32, batchSize: 16, subset: 'lesson' });
-    expect(getBudget('full').subset).toBe('full');
-    expect(() => getBudget('huge')).toThrow('invalid budget: "huge" (expected one of quick, standard, full)');
+    expect(getBudget('reference')).toMatchObject({ epochs: 4, trainSize: 10_000, batchSize: 64 });
+    expect(() => getBudget('huge')).toThrow(
+      'invalid budget: "huge" (expected one of quick, one-epoch, reference)',
+    );
   });
 });
