@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSite, type Site } from './harness.ts';
-import { cell, outputOf, runCell } from './cellHelpers.ts';
+import { cell, outputOf, runCell, typeInto } from './cellHelpers.ts';
 
 // Reference results on a lesson page: drawn at build time (static SVG, there with JavaScript off), and
 // the reader's own run of the comparison drawn on the reference's axes. Lesson 2's plain-vs-residual
@@ -62,5 +63,45 @@ test('beside the budget menu, the lesson states what the chosen budget costs, fr
   await page.waitForFunction(() => !document.querySelector<HTMLSelectElement>('[data-budget]')?.disabled);
   assert.equal(await select.inputValue(), 'reference');
   assert.match((await time.textContent()) ?? '', /^about \d+ min on WebAssembly/);
+  assert.deepEqual(problems, []);
+});
+
+test('at the one-epoch budget the reader’s run retraces the reference’s first run (wasm in the page, wasm in Node)', async () => {
+  const { page, problems } = await site.open('lessons/04-pre-activation/');
+  await page.waitForFunction(() => !document.querySelector<HTMLSelectElement>('[data-budget]')?.disabled);
+  await page.locator('[data-budget]').selectOption('one-epoch');
+  // The lesson's own data cell, then its first variant for 20 steps, every step's loss kept.
+  const train = cell(page, 'compare-units');
+  await typeInto(
+    page,
+    train,
+    `const first = experiment.variants(budget)[0];
+const losses: number[] = [];
+for await (const record of compare([first], data, { ...experiment.trainOptions(budget), logEvery: 1, signal })) {
+  if (record.kind === 'step') losses.push(record.loss);
+  if (losses.length === 20) break;
+}
+\`LOSSES \${first.name} \${JSON.stringify(losses)} END\`;`,
+  );
+  assert.equal(await runCell(train, 300_000), 'done', await outputOf(train));
+  const [, variant, json] = /LOSSES (\S+) (\[[^\]]*\]) END/.exec(await outputOf(train)) ?? [];
+  const losses = JSON.parse(json) as number[];
+  const results = JSON.parse(readFileSync('content/results/original-vs-preactivation.json', 'utf8')) as {
+    runs: { variant: string; seed: number; curve: { every: number; loss: number[] } }[];
+  };
+  const recorded = results.runs.find((r) => r.variant === variant && r.seed === 0)!;
+  assert.equal(recorded.curve.every, 10);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const page10 = [mean(losses.slice(0, 10)), mean(losses.slice(10, 20))];
+  console.log(
+    `one-epoch in Chromium: ${page10.map((x) => x.toFixed(6))}; reference seed 0: ${recorded.curve.loss.slice(0, 2).map((x) => x.toFixed(6))}`,
+  );
+  page10.forEach((loss, i) => {
+    const want = recorded.curve.loss[i];
+    assert.ok(
+      Math.abs(loss - want) <= 1e-3 * Math.abs(want),
+      `curve point ${i + 1}: ${loss} in the page, ${want} recorded`,
+    );
+  });
   assert.deepEqual(problems, []);
 });
