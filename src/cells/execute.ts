@@ -8,7 +8,8 @@ import { trackAllocations, type Allocation } from './hygiene.ts';
 import { checkTrainingMemory, type ModelLike } from '../lib/memory.ts';
 import { CellSyntaxError, type SourcePosition } from './parse.ts';
 import type { Prelude } from './prelude.ts';
-import { transpileCell, type CompiledCell } from './transpile.ts';
+import type { NotebookScope } from './scope.ts';
+import { SCOPE_NAME, transpileCell, type CompiledCell } from './transpile.ts';
 
 /** Everything one run of a cell needs. */
 export interface ExecuteOptions {
@@ -16,12 +17,14 @@ export interface ExecuteOptions {
   source: string;
   output: HTMLElement;
   prelude: Prelude;
-  /** The notebook's variables; the cell's outputs are written here when it succeeds. */
-  scope: Map<string, unknown>;
+  /** The notebook's variables: the cell reads and writes them here, live. */
+  scope: NotebookScope;
   signal: AbortSignal;
   budget: Budget;
   /** Finds which cell declares a name, to explain a "not defined" error; default: none does. */
   findDeclaration?: (name: string) => Declaration | null;
+  /** Names other cells of the page declare, each with its cell (a name belongs to one cell); default none. */
+  declaredElsewhere?: ReadonlyMap<string, string>;
 }
 
 /** How a run ended: success, or the error's position in the reader's code (if known). */
@@ -33,8 +36,9 @@ export interface ExecuteResult {
 }
 
 type CellFunction = (
+  scope: Record<string, unknown>,
   inputs: Record<string, unknown>,
-) => Promise<{ value: unknown; outputs: Record<string, unknown> }>;
+) => Promise<{ value: unknown }>;
 
 /** Finds the cell's own frame in a stack trace (`reslab-cell-<id>.js:line:column`, column 1-based). */
 export function findCellFrame(stack: string, id: string): { line: number; column: number } | null {
@@ -106,23 +110,46 @@ export async function executeCell(options: ExecuteOptions): Promise<ExecuteResul
       warnIfTooLarge(model, trainOptions?.batchSize ?? budget.batchSize);
       return train(model, data, trainOptions);
     });
-  const lookup = (name: string) =>
-    scope.has(name) ? scope.get(name) : perRun.has(name) ? perRun.get(name) : prelude.values.get(name);
-  const available = new Set([
-    ...scope.keys(),
-    ...perRun.keys(),
-    ...prelude.values.keys(),
-    ...prelude.lazyValues.keys(),
-  ]);
+  const lookup = (name: string) => (perRun.has(name) ? perRun.get(name) : prelude.values.get(name));
+  const provided = new Set([...perRun.keys(), ...prelude.values.keys(), ...prelude.lazyValues.keys()]);
+  const elsewhere = options.declaredElsewhere ?? new Map<string, string>();
+  const fail = (error: CellSyntaxError): ExecuteResult => {
+    output.append(renderError(error, source, error.position));
+    return { ok: false, errorPosition: error.position, allocation: { tensors: [], variables: [] } };
+  };
 
   let compiled: CompiledCell;
   try {
-    compiled = transpileCell(source, { available, name: `cell_${id}` });
+    compiled = transpileCell(source, {
+      provided,
+      notebook: new Set([...elsewhere.keys(), ...scope.names()]),
+      isGlobal: (name) => name in globalThis,
+      name: `cell_${id}`,
+    });
   } catch (error) {
     if (!(error instanceof CellSyntaxError)) throw error;
-    output.append(renderError(error, source, error.position));
-    return { ok: false, errorPosition: error.position, allocation: { tensors: [], variables: [] } };
+    return fail(error);
   }
+  // A name belongs to one cell: declaring a name the notebook provides, or one another cell declares, is
+  // an error before anything runs.
+  for (const { name, position } of compiled.declarationSites) {
+    if (provided.has(name))
+      return fail(
+        new CellSyntaxError(
+          `${name} is already provided by the notebook (${perRun.has(name) ? 'given to every run' : 'part of the prelude'}); choose another name`,
+          position,
+        ),
+      );
+    const other = elsewhere.get(name);
+    if (other !== undefined)
+      return fail(
+        new CellSyntaxError(
+          `${name} is already declared by cell “${other}”: a name belongs to one cell. Rename it here, or assign it without let/const (${name} = …) to change that cell's variable`,
+          position,
+        ),
+      );
+  }
+  scope.claim(id, compiled.declarations, compiled.constants);
 
   // TF.js errors are thrown many frames below the cell; V8 keeps 10 by default, which loses the cell's line.
   const limits = Error as { stackTraceLimit?: number };
@@ -133,12 +160,11 @@ export async function executeCell(options: ExecuteOptions): Promise<ExecuteResul
     // Prelude names that load on first use (Plot) are loaded before a cell that reads one runs.
     for (const name of compiled.inputs) {
       const load = prelude.lazyValues.get(name);
-      if (load && !prelude.values.has(name) && !scope.has(name)) prelude.values.set(name, await load());
+      if (load && !prelude.values.has(name)) prelude.values.set(name, await load());
     }
     const cell = (0, eval)(`${compiled.code}\n//# sourceURL=reslab-cell-${id}.js`) as CellFunction;
     const inputs = Object.fromEntries(compiled.inputs.map((name) => [name, lookup(name)]));
-    const { value, outputs } = await Promise.race([cell(inputs), aborted(signal)]);
-    for (const [name, result] of Object.entries(outputs)) scope.set(name, result);
+    const { value } = await Promise.race([cell(scope.view(id), inputs), aborted(signal)]);
     if (value instanceof tf.LayersModel) warnIfTooLarge(value, budget.batchSize);
     if (value !== undefined) pending.push(displayValue(value, output, context));
     await Promise.race([Promise.all(pending), aborted(signal)]);
@@ -149,6 +175,10 @@ export async function executeCell(options: ExecuteOptions): Promise<ExecuteResul
     // Bounded, for code that ignores the signal.
     if (signal.aborted) await Promise.race([Promise.allSettled(pending), delay(stopGraceMs)]);
     const error = caught instanceof Error ? caught : new Error(String(caught));
+    // V8 writes the expression that failed ("__nb.model.fit is not a function"); the reader wrote
+    // `model.fit`. (A DOMException's message cannot be set, and never holds the scope's name.)
+    if (error.message.includes(`${SCOPE_NAME}.`))
+      error.message = error.message.replaceAll(`${SCOPE_NAME}.`, '');
     if (error instanceof ReferenceError && options.findDeclaration)
       error.message = explainUndefined(error.message, options.findDeclaration);
     const frame = error.stack ? findCellFrame(error.stack, id) : null;

@@ -8,8 +8,10 @@ export type CellStatus = 'idle' | 'done' | 'error' | 'stale';
 export interface CellDependencies {
   /** Names the cell reads (free references). */
   inputs: readonly string[];
-  /** Names the cell defines at top level. */
+  /** Names the cell defines at top level (it owns them). */
   outputs: readonly string[];
+  /** Names of other cells' variables it assigns (`x = …`): their readers go stale when it runs. */
+  assigns?: readonly string[];
 }
 
 /** A cell as the scheduler sees it. */
@@ -22,6 +24,17 @@ export interface NotebookCell extends CellDependencies {
 export function findDefiningCell(cells: readonly CellDependencies[], index: number, name: string): number {
   for (let i = index - 1; i >= 0; i--) if (cells[i].outputs.includes(name)) return i;
   return -1;
+}
+
+/**
+ * The names the cells above `index` declare, each with the first cell that declares it: a name belongs
+ * to the first cell of the page that declares it, and declaring it again below is an error.
+ */
+export function declaredAbove(cells: readonly NotebookCell[], index: number): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const cell of cells.slice(0, index))
+    for (const name of cell.outputs) if (!owners.has(name)) owners.set(name, cell.id);
+  return owners;
 }
 
 /**
@@ -56,23 +69,52 @@ export function findDependents(
   for (let i = index + 1; i < cells.length; i++) {
     if (!cells[i].inputs.some((name) => changed.has(name))) continue;
     dependents.push(i);
-    for (const name of cells[i].outputs) changed.add(name);
+    for (const name of [...cells[i].outputs, ...(cells[i].assigns ?? [])]) changed.add(name);
   }
   return dependents;
 }
 
 /**
- * Returns the cells to mark stale when the cell at `index` changed (edited or re-run): its dependents
- * that have run, and, when it was edited, the cell itself if it had run. `previousOutputs` are the
- * names the cell defined before an edit, since a renamed variable also invalidates its readers.
+ * Returns the cells to mark stale when the cell at `index` changed (edited or re-run): the later cells
+ * that depend on what it declares; every cell, earlier ones too, that reads a variable it assigns
+ * (`x = …` changes x for all its readers), with the later cells that depend on those; and, when it was
+ * edited, the cell itself if it had run. `previousOutputs` are the names the cell defined before an
+ * edit, since a renamed variable also invalidates its readers. Only cells that have run go stale.
  */
 export function findStale(
   cells: readonly NotebookCell[],
   index: number,
   options: { edited: boolean; previousOutputs?: readonly string[] },
 ): number[] {
-  const names = [...cells[index].outputs, ...(options.previousOutputs ?? [])];
   const hasRun = (i: number) => cells[i].status === 'done' || cells[i].status === 'error';
-  const stale = findDependents(cells, index, names).filter(hasRun);
-  return options.edited && hasRun(index) ? [index, ...stale] : stale;
+  const names = [
+    ...cells[index].outputs,
+    ...(cells[index].assigns ?? []),
+    ...(options.previousOutputs ?? []),
+  ];
+  const stale = new Set(findDependents(cells, index, names));
+  const assigns = cells[index].assigns ?? [];
+  cells.forEach((cell, i) => {
+    if (i === index || !cell.inputs.some((name) => assigns.includes(name))) return;
+    stale.add(i);
+    for (const j of findDependents(cells, i, [...cell.outputs, ...(cell.assigns ?? [])])) stale.add(j);
+  });
+  stale.delete(index);
+  const found = [...stale].filter(hasRun).sort((a, b) => a - b);
+  return options.edited && hasRun(index) ? [index, ...found] : found;
+}
+
+/**
+ * Returns the cells to mark stale when a value every cell can read changed (the page's budget): those
+ * that read one of `names` and have run, and their dependents, in page order.
+ */
+export function findReaders(cells: readonly NotebookCell[], names: readonly string[]): number[] {
+  const hasRun = (i: number) => cells[i].status === 'done' || cells[i].status === 'error';
+  const stale = new Set<number>();
+  cells.forEach((cell, index) => {
+    if (!cell.inputs.some((name) => names.includes(name))) return;
+    stale.add(index);
+    for (const i of findDependents(cells, index, [...cell.outputs, ...(cell.assigns ?? [])])) stale.add(i);
+  });
+  return [...stale].filter(hasRun).sort((a, b) => a - b);
 }

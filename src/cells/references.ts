@@ -2,12 +2,30 @@ import type { AnyNode, Identifier, Node, Program } from 'acorn';
 import { ancestor, type AncestorVisitors } from 'acorn-walk';
 import { patternNames } from './declarations.ts';
 
+/**
+ * One occurrence of a notebook-level name in a cell: a free name, or one the cell declares at its top
+ * level (the two kinds of name the notebook shares between cells).
+ */
+export interface BindingSite {
+  name: string;
+  start: number;
+  end: number;
+  /** `read`, `assign` (`x = …`, `x++`, a destructuring target) or `declare` (a top-level `let`/`const`/`var`). */
+  kind: 'read' | 'assign' | 'declare';
+  /** The identifier is a shorthand property (`{ x }`, `{ x = 1 }`): rewriting it must keep the key. */
+  shorthand: boolean;
+}
+
 /** The free names of a cell: what it reads from the notebook, and which of those it assigns to. */
 export interface CellReferences {
   /** Free identifiers that are not JavaScript globals, in order of first use. */
   inputs: string[];
   /** Free identifiers the cell assigns to (`x = …`, `x++`); a subset of `inputs`. */
   assigned: string[];
+  /** Every occurrence of a free or top-level name (globals left out), in source order. */
+  sites: BindingSite[];
+  /** Names declared at the top level, `var`s in top-level blocks and loops included. */
+  topLevel: string[];
 }
 
 /**
@@ -150,10 +168,39 @@ export function findReferences(
 
   const inputs = new Set<string>();
   const assigned = new Set<string>();
-  const isDeclared = (name: string, ancestors: Node[]) =>
-    ancestors.slice(0, -1).some((node) => scopes.get(node)?.has(name));
+  const sites: BindingSite[] = [];
+  // The innermost scope that declares `name` around a node: none (free), the program (top level), or inner.
+  const owner = (name: string, ancestors: Node[]) =>
+    ancestors
+      .slice(0, -1)
+      .reverse()
+      .find((node) => scopes.get(node)?.has(name));
+  // acorn-walk passes an object pattern's property values straight to the visitor, without the Property.
+  const isShorthand = (node: Node, ancestors: Node[]) => {
+    const parent = ancestors.at(-2) as AnyNode | undefined;
+    const grandparent = ancestors.at(-3) as AnyNode | undefined;
+    const inPattern = (pattern: AnyNode | undefined, value: Node) =>
+      pattern?.type === 'ObjectPattern' &&
+      pattern.properties.some((p) => p.type === 'Property' && p.shorthand && p.value === value);
+    if (parent?.type === 'Property') return parent.shorthand;
+    if (parent?.type === 'AssignmentPattern' && parent.left === node)
+      return grandparent?.type === 'Property' ? grandparent.shorthand : inPattern(grandparent, parent);
+    return inPattern(parent, node);
+  };
+  const site = (node: Identifier, ancestors: Node[], kind: BindingSite['kind']) =>
+    sites.push({
+      name: node.name,
+      start: node.start,
+      end: node.end,
+      kind,
+      shorthand: isShorthand(node, ancestors),
+    });
   const reference = (node: Identifier, ancestors: Node[], isAssignment: boolean) => {
-    if (globals.has(node.name) || isDeclared(node.name, ancestors)) return;
+    if (globals.has(node.name)) return;
+    const scope = owner(node.name, ancestors);
+    if (scope && scope !== program) return;
+    site(node, ancestors, isAssignment ? 'assign' : 'read');
+    if (scope) return;
     inputs.add(node.name);
     if (isAssignment) assigned.add(node.name);
   };
@@ -174,13 +221,23 @@ export function findReferences(
           reference(node as Identifier, ancestors, true);
           return;
         }
-        if (type === 'VariableDeclarator' || type === 'CatchClause' || isFunction(ancestors[i] as Scoped))
+        if (type === 'VariableDeclarator') {
+          // A declaration of the top level (`var` anywhere outside functions) is a notebook variable.
+          const kind = (ancestors[i - 1] as AnyNode & { kind: string }).kind;
+          const scope = nearest(
+            ancestors.slice(0, i + 1),
+            kind === 'var' ? (n) => isFunction(n) || n.type === 'Program' : isBlockScope,
+          );
+          if (scope === program) site(node as Identifier, ancestors, 'declare');
           return;
+        }
+        if (type === 'CatchClause' || isFunction(ancestors[i] as Scoped)) return;
         if (type === 'ClassDeclaration' || type === 'ClassExpression') return;
       }
     },
   };
   // acorn-walk calls `VariablePattern` for pattern identifiers but does not declare it in its types.
   ancestor(program, visitors as AncestorVisitors<unknown>);
-  return { inputs: [...inputs], assigned: [...assigned] };
+  sites.sort((a, b) => a.start - b.start);
+  return { inputs: [...inputs], assigned: [...assigned], sites, topLevel: [...(scopes.get(program) ?? [])] };
 }

@@ -4,12 +4,13 @@ import { formatBytes } from './display/dom.ts';
 import { createEditor, type CellEditor } from './editor.ts';
 import { executeCell } from './execute.ts';
 import { releaseAllocation, type Allocation } from './hygiene.ts';
-import type { CellState } from './notebook.ts';
+import { declaredAbove, type CellState } from './notebook.ts';
 import type { Declaration } from './display/error.ts';
 import { CellSyntaxError } from './parse.ts';
 import { loadPrelude, perRunNames, type Prelude } from './prelude.ts';
 import { Scheduler } from './scheduler.ts';
 import { EditStore } from './storage.ts';
+import { NotebookScope } from './scope.ts';
 import { transpileCell } from './transpile.ts';
 
 /** What the small `<code-cell>` element asks of the runtime once it has loaded. */
@@ -59,7 +60,7 @@ export function startRuntime(root: Document = document): Runtime {
   const toolbar = root.querySelector<HTMLElement>('notebook-toolbar');
   const lesson = toolbar?.dataset.lesson ?? location.pathname;
   const store = new EditStore(lesson);
-  const scope = new Map<string, unknown>();
+  const scope = new NotebookScope();
   let prelude: Promise<Prelude> | null = null;
   let deviceLossNotice: string | null = null;
   let lastRun: Cell | null = null;
@@ -157,9 +158,9 @@ export function startRuntime(root: Document = document): Runtime {
   const analyse = (_id: string, source: string) => {
     try {
       const compiled = transpileCell(source);
-      return { inputs: compiled.references, outputs: compiled.declarations };
+      return { inputs: compiled.references, outputs: compiled.declarations, assigns: compiled.assigned };
     } catch (error) {
-      if (error instanceof CellSyntaxError) return { inputs: [], outputs: [] };
+      if (error instanceof CellSyntaxError) return { inputs: [], outputs: [], assigns: [] };
       throw error;
     }
   };
@@ -271,6 +272,10 @@ export function startRuntime(root: Document = document): Runtime {
         const result = await executeCell({
           id,
           findDeclaration: (name) => findDeclaration(name, id),
+          declaredElsewhere: declaredAbove(
+            scheduler.cells,
+            scheduler.cells.findIndex((c) => c.id === id),
+          ),
           source: cell.editor.getSource(),
           output: cell.output,
           prelude: loaded,
@@ -315,6 +320,8 @@ export function startRuntime(root: Document = document): Runtime {
     });
   }
   root.documentElement.classList.add('notebook-ready');
+  // The budget is an input of every cell that reads it: changing it marks them (and what they made) stale.
+  budgetSelect?.addEventListener('change', () => scheduler.invalidate(['budget']));
 
   const restart = async () => {
     await scheduler.restart();

@@ -1,4 +1,11 @@
-import { findStale, planRun, type CellDependencies, type CellState, type NotebookCell } from './notebook.ts';
+import {
+  findReaders,
+  findStale,
+  planRun,
+  type CellDependencies,
+  type CellState,
+  type NotebookCell,
+} from './notebook.ts';
 
 /** Effects the scheduler calls; the browser runtime passes real ones, tests pass fakes. */
 export interface SchedulerEffects {
@@ -63,6 +70,12 @@ export class Scheduler {
     Object.assign(cell, this.effects.analyse(id, source));
     for (const i of findStale(this.cells, index, { edited: true, previousOutputs }))
       this.cells[i].status = 'stale';
+    this.sync();
+  }
+
+  /** Marks stale every cell that has run and reads one of `names` (a page-level input such as `budget`), and its dependents. */
+  invalidate(names: readonly string[]): void {
+    for (const i of findReaders(this.cells, names)) this.cells[i].status = 'stale';
     this.sync();
   }
 

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { findDeclarations } from '../../../src/cells/declarations.ts';
 import { CellSyntaxError, parseCell } from '../../../src/cells/parse.ts';
 import { findReferences } from '../../../src/cells/references.ts';
+import { NotebookScope } from '../../../src/cells/scope.ts';
 import { transpileCell } from '../../../src/cells/transpile.ts';
 
 const analyse = (source: string) => {
@@ -132,8 +133,10 @@ describe('parseCell', () => {
 describe('transpileCell output runs', () => {
   const run = async (source: string) => {
     const compiled = transpileCell(source);
-    const cell = (0, eval)(compiled.code) as (inputs: object) => Promise<{ value: unknown; outputs: object }>;
-    return cell({});
+    const cell = (0, eval)(compiled.code) as (scope: object, inputs: object) => Promise<{ value: unknown }>;
+    const scope = new NotebookScope();
+    scope.claim('cell', compiled.declarations, compiled.constants);
+    return cell(scope.view('cell'), {});
   };
 
   test.each([

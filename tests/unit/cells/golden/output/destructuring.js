@@ -1,10 +1,11 @@
 // inputs: budget
-// outputs: epochs, size, rest, first, third, total
-"use strict"; (async function destructuring({budget}) {
-const { epochs, batchSize: size = 32, ...rest } = budget;
-const [first, , third = 3] = [1, 2];
-let total = 0;
-for (const value of [first, third]) total += value;
+// declarations: epochs, size, rest, first, third, total
+// assigned: 
+"use strict"; (async function destructuring(__nb, {budget}) {
+;({ epochs: __nb.epochs, batchSize: __nb.size = 32, ...__nb.rest } = budget);
+;([__nb.first, , __nb.third = 3] = [1, 2]);
+;(__nb.total = 0);
+for (const value of [__nb.first, __nb.third]) __nb.total += value;
 
-return {value: undefined, outputs: {epochs, size, rest, first, third, total}};
+return {value: undefined};
 })

@@ -1,10 +1,11 @@
-// inputs: loadData, budget, train, model, signal, display
-// outputs: data
-"use strict"; (async function top_level_await({loadData, budget, train, model, signal, display}) {
-const data = await loadData({ size: budget.trainSize });
-for await (const record of train(model, data, { signal })) {
+// inputs: loadData, budget, train, signal, display
+// declarations: data
+// assigned: 
+"use strict"; (async function top_level_await(__nb, {loadData, budget, train, signal, display}) {
+;(__nb.data = await loadData({ size: budget.trainSize }));
+for await (const record of train(__nb.model, __nb.data, { signal })) {
   if (record.kind === 'done') display(record);
 }
 
-return {value: undefined, outputs: {data}};
+return {value: undefined};
 })

@@ -1,24 +1,25 @@
 // inputs: 
-// outputs: Stage, Block, pair, block
-"use strict"; (async function typescript({}) {
+// declarations: Stage, Block, pair, block
+// assigned: 
+"use strict"; (async function typescript(__nb, {}) { __nb.pair = pair;
 
 
 
 
-var Stage; (function (Stage) {
+;(__nb.Stage = undefined); (function (Stage) {
   const Stem = 0; Stage[Stage["Stem"] = Stem] = "Stem";
   const Body = Stem + 1; Stage[Stage["Body"] = Body] = "Body";
-})(Stage || (Stage = {}));
-class Block {
+})(__nb.Stage || (__nb.Stage = {}));
+;__nb.Block = class Block {
   constructor(  options) {;this.options = options;}
   get width() {
     return this.options.width;
   }
-}
+};
 function pair(value) {
   return [value, value];
 }
-const block = new Block({ width: 64 } );
-return {value: (pair(block.width )), outputs: {Stage, Block, pair, block}};
+;(__nb.block = new __nb.Block({ width: 64 } ));
+return {value: (__nb.pair(__nb.block.width ))};
 
 })
