@@ -1,6 +1,7 @@
 import type { Budget } from './budget.ts';
 import { createDisplay } from './display/api.ts';
 import { displayValue } from './display/index.ts';
+import { table } from './display/dom.ts';
 import { explainUndefined, renderError, renderWarning, type Declaration } from './display/error.ts';
 import { inspect } from './display/inspector.ts';
 import type { TraceModel } from './display/model.ts';
@@ -40,6 +41,13 @@ type CellFunction = (
   inputs: Record<string, unknown>,
 ) => Promise<{ value: unknown }>;
 
+/** The id of the cell whose code threw `error`, from its stack (a timer or callback it started), or null. */
+export function cellOfError(error: unknown): string | null {
+  const stack = (error as { stack?: unknown } | null)?.stack;
+  if (typeof stack !== 'string') return null;
+  return /reslab-cell-(.+?)\.js:\d+:\d+/.exec(stack)?.[1] ?? null;
+}
+
 /** Finds the cell's own frame in a stack trace (`reslab-cell-<id>.js:line:column`, column 1-based). */
 export function findCellFrame(stack: string, id: string): { line: number; column: number } | null {
   const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -47,26 +55,131 @@ export function findCellFrame(stack: string, id: string): { line: number; column
   return match ? { line: Number(match[1]), column: Number(match[2]) - 1 } : null;
 }
 
-function createConsole(output: HTMLElement): Pick<Console, 'log' | 'info' | 'warn' | 'error' | 'debug'> {
-  const write =
-    (level: 'log' | 'info' | 'warn' | 'error' | 'debug') =>
-    (...args: unknown[]) => {
-      console[level](...args);
-      const line = document.createElement('div');
-      line.className = `cell-log cell-log-${level}`;
-      for (const [i, arg] of args.entries()) {
-        if (i > 0) line.append(' ');
-        line.append(typeof arg === 'string' ? arg : inspect(arg, false));
-      }
-      output.append(line);
-    };
-  return {
-    log: write('log'),
-    info: write('info'),
-    warn: write('warn'),
-    error: write('error'),
-    debug: write('debug'),
+type Level = 'log' | 'info' | 'warn' | 'error' | 'debug';
+
+/**
+ * A console that writes under the cell (and to the browser's console): every method, with what a
+ * browser does for each (table as a table, time/count/group/assert as lines). While the cell runs the
+ * global `console` is this one too, so what TF.js prints (`t.print()`, `model.summary()`) lands here.
+ */
+export function createConsole(output: HTMLElement, browserConsole: Console = console): Console {
+  // The browser's methods as they are now, before the global console is swapped for this one.
+  const original = { ...browserConsole } as Console;
+  let depth = 0;
+  const timers = new Map<string, number>();
+  const counts = new Map<string, number>();
+  const line = (level: Level, args: unknown[]) => {
+    original[level](...args);
+    const element = document.createElement('div');
+    element.className = `cell-log cell-log-${level}`;
+    if (depth > 0) element.style.paddingLeft = `${depth * 1.25}em`;
+    for (const [i, arg] of args.entries()) {
+      if (i > 0) element.append(' ');
+      element.append(typeof arg === 'string' ? arg : inspect(arg, false));
+    }
+    output.append(element);
   };
+  const elapsed = (label: string) => {
+    const start = timers.get(label);
+    return start === undefined ? null : `${label}: ${(performance.now() - start).toFixed(1)} ms`;
+  };
+  const writer: Partial<Console> = {
+    log: (...args) => line('log', args),
+    info: (...args) => line('info', args),
+    warn: (...args) => line('warn', args),
+    error: (...args) => line('error', args),
+    debug: (...args) => line('debug', args),
+    trace: (...args) => line('log', ['Trace:', ...args]),
+    dir: (value) => line('log', [value]),
+    dirxml: (...args) => line('log', args),
+    // Shown under the cell only: a console's own table may print through the (captured) global console.
+    table(data: unknown) {
+      const rows = data && typeof data === 'object' ? Object.entries(data as object) : [];
+      const columns = [
+        ...new Set(
+          rows.flatMap(([, row]) => (row && typeof row === 'object' ? Object.keys(row) : ['Values'])),
+        ),
+      ];
+      const cell = (value: unknown) =>
+        typeof value === 'string' ? value : (inspect(value, false).textContent ?? '');
+      if (rows.length === 0) return line('log', [data]);
+      output.append(
+        table(
+          'console.table',
+          ['(index)', ...columns],
+          rows.map(([key, row]) => [
+            key,
+            ...columns.map((c) =>
+              row && typeof row === 'object'
+                ? cell((row as Record<string, unknown>)[c] ?? '')
+                : c === 'Values'
+                  ? cell(row)
+                  : '',
+            ),
+          ]),
+        ),
+      );
+    },
+    time: (label = 'default') => void timers.set(label, performance.now()),
+    timeLog: (label = 'default', ...args) =>
+      line('log', [elapsed(label) ?? `Timer "${label}" does not exist`, ...args]),
+    timeEnd(label = 'default') {
+      line('log', [elapsed(label) ?? `Timer "${label}" does not exist`]);
+      timers.delete(label);
+    },
+    count(label = 'default') {
+      const n = (counts.get(label) ?? 0) + 1;
+      counts.set(label, n);
+      line('log', [`${label}: ${n}`]);
+    },
+    countReset: (label = 'default') => void counts.delete(label),
+    group(...args) {
+      if (args.length > 0) line('log', args);
+      depth++;
+    },
+    groupCollapsed(...args) {
+      if (args.length > 0) line('log', args);
+      depth++;
+    },
+    groupEnd: () => void (depth = Math.max(0, depth - 1)),
+    assert(condition, ...args) {
+      if (!condition) line('error', ['Assertion failed:', ...(args.length ? args : ['console.assert'])]);
+    },
+    clear: () => output.replaceChildren(),
+  };
+  // Anything else a console has (profile, timeStamp…) goes to the browser's console only.
+  return new Proxy(writer as Console, {
+    get: (target, name) =>
+      name in target
+        ? target[name as keyof Console]
+        : (original as unknown as Record<PropertyKey, unknown>)[name],
+  });
+}
+
+/** Swaps the global console's methods for `replacement`'s while a cell runs; returns the undo. */
+function captureGlobalConsole(replacement: Console): () => void {
+  const global = globalThis.console as unknown as Record<string, unknown>;
+  const saved = new Map<string, unknown>();
+  for (const name of Object.keys(global)) {
+    if (typeof global[name] !== 'function') continue;
+    saved.set(name, global[name]);
+    global[name] = (replacement as unknown as Record<string, unknown>)[name];
+  }
+  return () => {
+    for (const [name, method] of saved) global[name] = method;
+  };
+}
+
+/** How a thrown value reads when it is not an Error (`throw { code: 42 }`). */
+export function describeThrown(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    const json = JSON.stringify(value);
+    if (json !== undefined && json !== '{}') return json;
+  } catch {
+    // cyclic: fall through
+  }
+  return String(value);
 }
 
 /** How long a stopped cell's views get to finish before its tensors are freed. */
@@ -92,9 +205,10 @@ export async function executeCell(options: ExecuteOptions): Promise<ExecuteResul
   const traceModel = prelude.lib.traceModel as TraceModel | undefined;
   const context = { tf, loadPlot, traceModel };
   const pending: Promise<void>[] = [];
+  const cellConsole = createConsole(output, console);
   const perRun = new Map<string, unknown>([
     ['display', createDisplay(output, context, pending)],
-    ['console', createConsole(output)],
+    ['console', cellConsole],
     ['signal', signal],
     ['budget', budget],
   ]);
@@ -155,6 +269,7 @@ export async function executeCell(options: ExecuteOptions): Promise<ExecuteResul
   const limits = Error as { stackTraceLimit?: number };
   limits.stackTraceLimit = Math.max(limits.stackTraceLimit ?? 10, 100);
   const end = trackAllocations(tf);
+  const restoreConsole = captureGlobalConsole(cellConsole);
   try {
     // Indirect eval in the global scope, named so stack traces point at this cell's lines.
     // Prelude names that load on first use (Plot) are loaded before a cell that reads one runs.
@@ -174,7 +289,10 @@ export async function executeCell(options: ExecuteOptions): Promise<ExecuteResul
     // step) see it end before the caller frees the run's tensors, so no step runs on disposed weights.
     // Bounded, for code that ignores the signal.
     if (signal.aborted) await Promise.race([Promise.allSettled(pending), delay(stopGraceMs)]);
-    const error = caught instanceof Error ? caught : new Error(String(caught));
+    const error =
+      caught instanceof Error
+        ? caught
+        : new Error(`Uncaught ${describeThrown(caught)} (thrown, not an Error)`);
     // V8 writes the expression that failed ("__nb.model.fit is not a function"); the reader wrote
     // `model.fit`. (A DOMException's message cannot be set, and never holds the scope's name.)
     if (error.message.includes(`${SCOPE_NAME}.`))
@@ -185,5 +303,7 @@ export async function executeCell(options: ExecuteOptions): Promise<ExecuteResul
     const position = frame ? compiled.toSource(frame) : null;
     output.append(renderError(error, source, position));
     return { ok: false, errorPosition: position, allocation: end() };
+  } finally {
+    restoreConsole();
   }
 }

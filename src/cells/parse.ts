@@ -57,13 +57,33 @@ function stripTypes(source: string): { code: string; mappings: string } {
 }
 
 /**
- * Parses a cell's TypeScript: sucrase strips the types (keeping line numbers), acorn parses the result
- * as a module so top-level `await` is allowed. Syntax errors are reported in the TypeScript's coordinates.
+ * Maps a column of a JavaScript line back to its TypeScript line when the JavaScript is the TypeScript
+ * with characters taken out (what stripping types does): each JavaScript character is matched to the
+ * next equal one. Null when the line is not such a subsequence (then the source map decides; sucrase's
+ * maps every column after a `${…}` template on a line to one place, so it is the second choice).
  */
-export function parseCell(source: string): ParsedCell {
+export function alignColumn(js: string, ts: string, column: number): number | null {
+  if (js === ts) return column;
+  let t = 0;
+  let found: number | null = null;
+  for (let j = 0; j < js.length; j++) {
+    while (t < ts.length && ts[t] !== js[j]) t++;
+    if (t === ts.length) return null;
+    if (j === column) found = t;
+    t++;
+  }
+  return found ?? (column >= js.length ? ts.length - (js.length - column) : null);
+}
+
+function parseExact(source: string): ParsedCell {
   const { code, mappings } = stripTypes(source);
   const lines = decodeLineMappings(mappings);
-  const toSource = ({ line, column }: SourcePosition) => ({ line, column: mapColumn(lines, line, column) });
+  const tsLines = source.split('\n');
+  const jsLines = code.split('\n');
+  const toSource = ({ line, column }: SourcePosition) => {
+    const aligned = alignColumn(jsLines[line - 1] ?? '', tsLines[line - 1] ?? '', column);
+    return { line, column: aligned ?? mapColumn(lines, line, column) };
+  };
   let program: Program;
   try {
     program = Parser.parse(code, { ecmaVersion: 'latest', sourceType: 'module', locations: true });
@@ -82,4 +102,57 @@ export function parseCell(source: string): ParsedCell {
     }
   }
   return { js: code, program, toSource };
+}
+
+/**
+ * A REPL's reading of a cell that ends with `{ … }` on lines of its own: an object literal to show, not
+ * a block (`{ lr: 0.1 }` is a labelled statement to JavaScript, `{ lr: 0.1, epochs: 3 }` a syntax error).
+ * Wraps the last such lines in parentheses and parses again; null when that is no object literal.
+ */
+function parseTrailingObject(source: string): ParsedCell | null {
+  const end = source.replace(/[\s;]*$/, '').length;
+  if (source[end - 1] !== '}') return null;
+  const lines = source.slice(0, end).split('\n');
+  for (let first = lines.length - 1, tried = 0; first >= 0 && tried < 40; first--, tried++) {
+    const indent = /^[ \t]*/.exec(lines[first])![0].length;
+    if (lines[first][indent] !== '{') continue;
+    const start = lines.slice(0, first).reduce((n, line) => n + line.length + 1, 0) + indent;
+    const wrapped = `${source.slice(0, start)}(${source.slice(start, end)})${source.slice(end)}`;
+    let parsed: ParsedCell;
+    try {
+      parsed = parseExact(wrapped);
+    } catch {
+      continue;
+    }
+    const last = parsed.program.body.at(-1);
+    if (last?.type !== 'ExpressionStatement' || last.expression.type !== 'ObjectExpression') continue;
+    // One column was inserted on the object's first line; positions after it move back.
+    const line = first + 1;
+    const toSource = (position: SourcePosition) => {
+      const mapped = parsed.toSource(position);
+      return mapped.line === line && mapped.column > indent ? { line, column: mapped.column - 1 } : mapped;
+    };
+    return { ...parsed, toSource };
+  }
+  return null;
+}
+
+/**
+ * Parses a cell's TypeScript: sucrase strips the types (keeping line numbers), acorn parses the result
+ * as a module so top-level `await` is allowed. Syntax errors are reported in the TypeScript's
+ * coordinates. A cell that ends with an object literal on its own lines reads as one, as in a REPL.
+ */
+export function parseCell(source: string): ParsedCell {
+  let parsed: ParsedCell;
+  try {
+    parsed = parseExact(source);
+  } catch (error) {
+    if (error instanceof CellSyntaxError) {
+      const object = parseTrailingObject(source);
+      if (object) return object;
+    }
+    throw error;
+  }
+  if (parsed.program.body.at(-1)?.type === 'BlockStatement') return parseTrailingObject(source) ?? parsed;
+  return parsed;
 }

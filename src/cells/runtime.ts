@@ -2,7 +2,7 @@ import { describeBackend, isBackendPreference, type BackendPreference } from '..
 import { resolveBudget, toBudgetName } from './budget.ts';
 import { formatBytes } from './display/dom.ts';
 import { createEditor, type CellEditor } from './editor.ts';
-import { executeCell } from './execute.ts';
+import { cellOfError, describeThrown, executeCell, findCellFrame } from './execute.ts';
 import { releaseAllocation, type Allocation } from './hygiene.ts';
 import { declaredAbove, type CellState } from './notebook.ts';
 import type { Declaration } from './display/error.ts';
@@ -367,6 +367,22 @@ export function startRuntime(root: Document = document): Runtime {
   // A documented test hook (see the "About the cells" page): the live tensor count and the prelude names.
   // Leaving the page mid-run stops the run (Stop frees what the stopped cell made), so training does not
   // go on in a page kept in the back/forward cache. Finished cells keep their results for a return visit.
+  // An error thrown later by code a cell started (a timer, a callback, a promise nobody awaited) is
+  // shown under that cell, found by its stack; one without a stack goes to the cell that ran last.
+  const showLateError = (error: unknown) => {
+    const cell = cells.find((c) => c.id === cellOfError(error)) ?? lastRun;
+    if (!cell) return;
+    const thrown =
+      error instanceof Error ? error : new Error(`Uncaught ${describeThrown(error)} (thrown, not an Error)`);
+    const frame = thrown.stack ? findCellFrame(thrown.stack, cell.id) : null;
+    const note = Object.assign(document.createElement('p'), {
+      className: 'cell-error',
+      textContent: `After the cell finished, code it started threw: ${thrown.name}: ${thrown.message}${frame ? ` (line ${frame.line - 1})` : ''}`,
+    });
+    cell.output.append(note);
+  };
+  addEventListener('error', (event) => showLateError(event.error ?? event.message));
+  addEventListener('unhandledrejection', (event) => showLateError(event.reason));
   addEventListener('pagehide', () => {
     if (scheduler.isBusy) scheduler.stop();
   });

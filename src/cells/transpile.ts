@@ -1,4 +1,4 @@
-import type { AnyNode, ExpressionStatement, Node, Program, VariableDeclaration } from 'acorn';
+import type { AnyNode, Node, Program, VariableDeclaration } from 'acorn';
 import { ancestor } from 'acorn-walk';
 import { findDeclarations } from './declarations.ts';
 import { applyEdits, type Edit } from './edits.ts';
@@ -146,7 +146,8 @@ export function transpileCell(source: string, options: TranspileOptions = {}): C
   }
 
   const last = program.body.at(-1);
-  const isValue = last?.type === 'ExpressionStatement' && !(last as ExpressionStatement).directive;
+  // A last statement that is only a string is a directive to JavaScript ('use strict'); a REPL shows it.
+  const isValue = last?.type === 'ExpressionStatement';
   if (isValue) {
     // Only the final statement is wrapped, on its own line(s), so every line keeps its number. The
     // statement's own text is used, not its expression's: `({ a: 1 });` keeps its parentheses.

@@ -161,6 +161,29 @@ describe('notebook cells', () => {
     assert.equal(await page.locator('.cm-editor').count(), 0, 'no edits left, so nothing loads up front');
   });
 
+  test('live bindings in the page; TF.js printing, console.table and a late timer error land under the cell', async () => {
+    const { page, problems } = await site.open(about);
+    const hello = cell(page, 'hello');
+    await typeInto(
+      page,
+      hello,
+      "let epochs = 1;\nconst describeRun = () => `epochs: ${epochs}`;\nepochs = 5;\ntf.tensor([1, 2]).print();\nconsole.table([{ lr: 0.1 }]);\nsetTimeout(() => { throw new Error('late boom'); }, 20);\ndescribeRun();",
+    );
+    await page.keyboard.press('Control+Enter');
+    await waitForState(hello, 'done');
+    const output = hello.locator('.cell-output');
+    await output.getByText(/late boom/).waitFor({ timeout: 5_000 });
+    const text = (await output.textContent()) ?? '';
+    assert.match(text, /epochs: 5/);
+    assert.match(text, /Tensor\s*\[1, 2\]/);
+    assert.match(text, /\(index\)lr00\.1/);
+    assert.match(text, /After the cell finished, code it started threw: Error: late boom \(line 6\)/);
+    assert.deepEqual(
+      problems.filter((p) => !/late boom/.test(p)),
+      [],
+    );
+  });
+
   test('Stop ends a running loop that checks signal, and the page keeps working', async () => {
     const { page } = await site.open(about);
     const hello = cell(page, 'hello');

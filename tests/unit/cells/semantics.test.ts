@@ -225,3 +225,83 @@ describe('dependencies and staleness', () => {
     expect([page.state('a'), page.state('b'), page.state('c')]).toEqual(['stale', 'stale', 'done']);
   });
 });
+
+describe('output lands under its cell', () => {
+  test('every console method writes under the cell, and so does the global console while it runs', async () => {
+    const page = notebook({
+      a: [
+        'console.table([{ a: 1, b: 2 }, { a: 3, b: 4 }]);',
+        "console.time('t'); console.timeEnd('t');",
+        'console.count(); console.count();',
+        "console.group('outer'); console.info('inside'); console.groupEnd();",
+        "console.assert(1 > 2, 'one is not above two');",
+        'tf.tensor([1, 2]).print();',
+        "globalThis.console.log('through the global console');",
+      ].join('\n'),
+    });
+    const browserLog = console.log;
+    await page.run('a');
+    const text = page.text('a');
+    expect(page.state('a')).toBe('done');
+    for (const expected of [
+      /\(index\)ab012134/,
+      /t: \d+\.\d ms/,
+      /default: 1default: 2/,
+      /outerinside/,
+      /Assertion failed: one is not above two/,
+      /Tensor\s*\[1, 2\]/,
+      /through the global console/,
+    ])
+      expect(text).toMatch(expected);
+    // After the run the global console is the browser's again.
+    expect(console.log).toBe(browserLog);
+  });
+
+  test('a thrown value that is not an Error is shown as what it is', async () => {
+    const page = notebook({ a: 'throw { code: 42 };' });
+    await page.run('a');
+    expect(page.text('a')).toMatch(/Uncaught \{"code":42\} \(thrown, not an Error\)/);
+  });
+});
+
+describe('REPL conventions and positions', () => {
+  test('a cell that is only a string, or ends with an object literal, shows it', async () => {
+    const page = notebook({
+      a: "'  spaced   words  '",
+      b: 'const e = 3;\n{ lr: 0.1, epochs: e }',
+      c: '{ lr: 0.1 }',
+    });
+    await page.run('a');
+    await page.run('b');
+    await page.run('c');
+    expect(page.text('a')).toContain('  spaced   words  ');
+    expect(page.text('b')).toMatch(/lr.*0\.1.*epochs.*3/);
+    expect(page.text('c')).toMatch(/lr.*0\.1/);
+  });
+
+  test.each([
+    [
+      'after a template literal',
+      'const name: string = "x";\nconst a = `layer ${name}`; const b: number = (missing as number);',
+      2,
+      'const a = `layer ${name}`; const b: number = ('.length,
+    ],
+    [
+      'in a multi-line string',
+      'const s = `one\ntwo ${1 + 1}`; const t: number = missing;',
+      2,
+      'two ${1 + 1}`; const t: number = '.length,
+    ],
+    [
+      'after TypeScript-only syntax',
+      'const m = new Map<string, number[]>();\nconst v = m.get("k")! as number[]; nope();',
+      2,
+      'const v = m.get("k")! as number[]; '.length,
+    ],
+  ])('an error %s is reported at its line and column', async (_case, source, line, column) => {
+    const page = notebook({ a: source });
+    await page.run('a');
+    const marker = page.text('a');
+    expect(marker).toMatch(new RegExp(`line ${line}, column ${column + 1}\\b`));
+  });
+});
