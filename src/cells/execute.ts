@@ -10,7 +10,7 @@ import { checkTrainingMemory, type ModelLike } from '../lib/memory.ts';
 import { CellSyntaxError, type SourcePosition } from './parse.ts';
 import type { Prelude } from './prelude.ts';
 import type { NotebookScope } from './scope.ts';
-import { SCOPE_NAME, transpileCell, type CompiledCell } from './transpile.ts';
+import { LOOP_GUARD, SCOPE_NAME, transpileCell, type CompiledCell } from './transpile.ts';
 
 /** Everything one run of a cell needs. */
 export interface ExecuteOptions {
@@ -26,6 +26,33 @@ export interface ExecuteOptions {
   findDeclaration?: (name: string) => Declaration | null;
   /** Names other cells of the page declare, each with its cell (a name belongs to one cell); default none. */
   declaredElsewhere?: ReadonlyMap<string, string>;
+  /** How long a loop may keep the page from updating before it is stopped; default 8 s. */
+  loopLimitMs?: number;
+}
+
+/**
+ * The loop guard of the cell that runs now (one at a time). Loops in functions a cell defined also
+ * call it later, from other cells' runs: they then answer to that run's Stop.
+ */
+let activeGuard: (() => void) | null = null;
+const loopGuard = () => activeGuard?.();
+
+/** Starts a run's loop guard: Stop ends a loop at its next iteration, and so does blocking the page too long. */
+function startLoopGuard(signal: AbortSignal, limitMs: number): () => void {
+  let lastBeat = performance.now();
+  const beat = setInterval(() => (lastBeat = performance.now()), 100);
+  activeGuard = () => {
+    if (signal.aborted) throw signal.reason ?? new DOMException('Stopped by the reader.', 'AbortError');
+    const blocked = performance.now() - lastBeat;
+    if (blocked > limitMs)
+      throw new Error(
+        `a loop ran for ${(blocked / 1000).toFixed(1)} s without letting the page update, so it was stopped (the page cannot answer Stop meanwhile). Put \`await tf.nextFrame();\` in the loop to let the page breathe, or do less per run.`,
+      );
+  };
+  return () => {
+    clearInterval(beat);
+    activeGuard = null;
+  };
 }
 
 /** How a run ended: success, or the error's position in the reader's code (if known). */
@@ -270,6 +297,7 @@ export async function executeCell(options: ExecuteOptions): Promise<ExecuteResul
   limits.stackTraceLimit = Math.max(limits.stackTraceLimit ?? 10, 100);
   const end = trackAllocations(tf);
   const restoreConsole = captureGlobalConsole(cellConsole);
+  const stopGuard = startLoopGuard(signal, options.loopLimitMs ?? 8000);
   try {
     // Indirect eval in the global scope, named so stack traces point at this cell's lines.
     // Prelude names that load on first use (Plot) are loaded before a cell that reads one runs.
@@ -279,6 +307,7 @@ export async function executeCell(options: ExecuteOptions): Promise<ExecuteResul
     }
     const cell = (0, eval)(`${compiled.code}\n//# sourceURL=reslab-cell-${id}.js`) as CellFunction;
     const inputs = Object.fromEntries(compiled.inputs.map((name) => [name, lookup(name)]));
+    if (compiled.hasLoops) inputs[LOOP_GUARD] = loopGuard;
     const { value } = await Promise.race([cell(scope.view(id), inputs), aborted(signal)]);
     if (value instanceof tf.LayersModel) warnIfTooLarge(value, budget.batchSize);
     if (value !== undefined) pending.push(displayValue(value, output, context));
@@ -304,6 +333,7 @@ export async function executeCell(options: ExecuteOptions): Promise<ExecuteResul
     output.append(renderError(error, source, position));
     return { ok: false, errorPosition: position, allocation: end() };
   } finally {
+    stopGuard();
     restoreConsole();
   }
 }

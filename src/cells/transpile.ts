@@ -1,5 +1,5 @@
 import type { AnyNode, Node, Program, VariableDeclaration } from 'acorn';
-import { ancestor } from 'acorn-walk';
+import { ancestor, simple } from 'acorn-walk';
 import { findDeclarations } from './declarations.ts';
 import { applyEdits, type Edit } from './edits.ts';
 import { CellSyntaxError, parseCell, positionAt, type SourcePosition } from './parse.ts';
@@ -7,6 +7,9 @@ import { findReferences } from './references.ts';
 
 /** The name of the notebook's scope object in compiled cells (the runtime passes a proxy of it). */
 export const SCOPE_NAME = '__nb';
+
+/** The function every loop of a compiled cell calls at the start of each iteration (Stop, runaway loops). */
+export const LOOP_GUARD = '__loop';
 
 /** A cell compiled to one uniform runtime call: an async function of the notebook scope and its inputs. */
 export interface CompiledCell {
@@ -20,6 +23,8 @@ export interface CompiledCell {
   constants: string[];
   /** Every free reference that is not a JavaScript global (notebook variables and runtime names). */
   references: string[];
+  /** Whether the cell has a loop (its code then takes {@link LOOP_GUARD} among its inputs). */
+  hasLoops: boolean;
   /** Free references the cell assigns to (`x = …`, `x++`): notebook variables of other cells. */
   assigned: string[];
   /**
@@ -145,6 +150,27 @@ export function transpileCell(source: string, options: TranspileOptions = {}): C
     }
   }
 
+  // Loop protection (as CodePen's and JS Bin's): each iteration of every loop first calls the guard, which
+  // throws when the reader pressed Stop or the loop has kept the page from updating for too long.
+  let hasLoops = false;
+  const guard = (node: AnyNode) => {
+    const body = (node as AnyNode & { body: AnyNode }).body;
+    hasLoops = true;
+    if (body.type === 'BlockStatement')
+      edits.push({ start: body.start + 1, end: body.start + 1, text: `${LOOP_GUARD}();` });
+    else {
+      edits.push({ start: body.start, end: body.start, text: `{${LOOP_GUARD}();` });
+      edits.push({ start: body.end, end: body.end, text: '}' });
+    }
+  };
+  simple(program, {
+    ForStatement: guard,
+    ForInStatement: guard,
+    ForOfStatement: guard,
+    WhileStatement: guard,
+    DoWhileStatement: guard,
+  });
+
   const last = program.body.at(-1);
   // A last statement that is only a string is a directive to JavaScript ('use strict'); a REPL shows it.
   const isValue = last?.type === 'ExpressionStatement';
@@ -158,7 +184,8 @@ export function transpileCell(source: string, options: TranspileOptions = {}): C
   const edited = applyEdits(js, edits);
   const name = (options.name ?? 'cell').replace(/[^\w$]/g, '_');
   const share = hoisted.map((f) => ` ${SCOPE_NAME}.${f} = ${f};`).join('');
-  const header = `"use strict"; (async function ${name}(${SCOPE_NAME}, {${inputs.join(', ')}}) {${share}\n`;
+  const parameters = hasLoops ? [...inputs, LOOP_GUARD] : inputs;
+  const header = `"use strict"; (async function ${name}(${SCOPE_NAME}, {${parameters.join(', ')}}) {${share}\n`;
   const body = isValue ? `${edited.text}\n` : `${edited.text}\nreturn {value: undefined};\n`;
   const code = `${header}${body}})`;
   const toSource = ({ line, column }: SourcePosition): SourcePosition =>
@@ -170,6 +197,7 @@ export function transpileCell(source: string, options: TranspileOptions = {}): C
     constants: [...constantSet],
     references,
     assigned,
+    hasLoops,
     code,
     toSource,
   };

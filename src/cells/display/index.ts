@@ -63,13 +63,65 @@ export async function displayValue(
   else if (isCheckResult(value)) item.append(renderCheck(value));
   else if (isRecordList(value)) item.append(renderRecords(value));
   else if (isClassification(value)) item.append(renderClassification(value, await context.loadPlot()));
-  else if (isAsyncIterable(value))
-    await renderTraining(value, item, {
+  else if (isAsyncIterable(value)) await renderAsyncIterable(value, item, context, training);
+  else item.append(inspect(value));
+}
+
+const recordKinds = new Set(['step', 'epoch', 'done']);
+const isTrainRecord = (value: unknown) =>
+  typeof value === 'object' && value !== null && recordKinds.has((value as { kind?: string }).kind ?? '');
+
+/**
+ * An async iterable: a run of `train()`/`compare()` (its first item is a training record, also when a
+ * cell wraps the run in a generator of its own) opens the live training view; anything else shows its
+ * items as they come, up to a limit.
+ */
+async function renderAsyncIterable(
+  iterable: AsyncIterable<unknown>,
+  item: HTMLElement,
+  context: DisplayContext,
+  training: TrainingDisplayOptions,
+): Promise<void> {
+  const waiting = Object.assign(document.createElement('p'), {
+    className: 'cell-loading',
+    textContent: 'Starting…',
+  });
+  item.append(waiting);
+  const iterator = iterable[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  waiting.remove();
+  if (!first.done && isTrainRecord(first.value)) {
+    const info = (iterable as { info?: RunInfo }).info;
+    const replay = {
+      info,
+      async *[Symbol.asyncIterator]() {
+        try {
+          yield first.value;
+          for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+        } finally {
+          await iterator.return?.();
+        }
+      },
+    };
+    await renderTraining(replay, item, {
       Plot: await context.loadPlot(),
       store: pageResultsStore(),
-      context: pageRunContext(tf),
-      reference: findReference(document, (value as { info?: RunInfo }).info),
+      context: pageRunContext(context.tf),
+      reference: findReference(document, info),
       ...training,
     });
-  else item.append(inspect(value));
+    return;
+  }
+  const limit = 1000;
+  let count = 0;
+  for (let next = first; !next.done; next = await iterator.next()) {
+    if (++count > limit) {
+      await iterator.return?.();
+      item.append(
+        Object.assign(document.createElement('p'), { textContent: `… stopped after ${limit} items` }),
+      );
+      return;
+    }
+    item.append(inspect(next.value, false));
+  }
 }

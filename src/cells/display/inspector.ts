@@ -26,8 +26,39 @@ function summary(value: unknown): string {
   if (value instanceof Set) return `Set(${value.size})`;
   if (value instanceof Date) return value.toISOString();
   if (value instanceof Error) return `${value.name}: ${value.message}`;
-  const name = (value as object).constructor?.name;
-  return name && name !== 'Object' ? name : 'Object';
+  if (value instanceof RegExp) return value.toString();
+  return describeObject(value as object);
+}
+
+/**
+ * Names an object by what it is, never by its constructor's name alone: the site's build minifies
+ * TF.js and the library, so a tensor's class is called `la` there. Tensors, models and layers (and
+ * every TF.js serialisable, such as optimisers) say what they are; generators, promises and other
+ * built-ins have a `Symbol.toStringTag`; a class the reader wrote keeps its name.
+ */
+function describeObject(value: object): string {
+  const v = value as {
+    shape?: unknown;
+    dtype?: unknown;
+    dataSync?: unknown;
+    layers?: unknown;
+    predict?: unknown;
+    name?: unknown;
+    getClassName?: unknown;
+  };
+  if (Array.isArray(v.shape) && typeof v.dtype === 'string' && typeof v.dataSync === 'function')
+    return `Tensor ${v.dtype} [${(v.shape as unknown[]).join(', ')}]`;
+  if (Array.isArray(v.layers) && typeof v.predict === 'function')
+    return `Model ${JSON.stringify(String(v.name ?? ''))} (${v.layers.length} layers)`;
+  if (typeof v.getClassName === 'function') {
+    const kind = String((v.getClassName as () => string).call(value));
+    return typeof v.name === 'string' ? `${kind} ${JSON.stringify(v.name)}` : kind;
+  }
+  const tag = Object.prototype.toString.call(value).slice(8, -1);
+  if (tag !== 'Object') return tag;
+  const prototype = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null;
+  if (prototype === null || prototype === Object.prototype) return 'Object';
+  return prototype.constructor?.name || 'Object';
 }
 
 function entriesOf(value: object): [string, unknown][] {

@@ -28,7 +28,7 @@ const prelude = {
 } as unknown as Prelude;
 
 /** A page of cells run as the lesson runtime runs them (its scheduler, scope and execute). */
-function notebook(cells: Record<string, string>) {
+function notebook(cells: Record<string, string>, { loopLimitMs }: { loopLimitMs?: number } = {}) {
   const sources = new Map(Object.entries(cells));
   const scope = new NotebookScope();
   const outputs = new Map<string, HTMLElement>();
@@ -62,6 +62,7 @@ function notebook(cells: Record<string, string>) {
           signal,
           budget: { ...BUDGETS.quick },
           declaredElsewhere,
+          loopLimitMs,
         });
         return result.ok;
       },
@@ -303,5 +304,50 @@ describe('REPL conventions and positions', () => {
     await page.run('a');
     const marker = page.text('a');
     expect(marker).toMatch(new RegExp(`line ${line}, column ${column + 1}\\b`));
+  });
+});
+
+describe('Stop always stops', () => {
+  test('a loop that ignores signal ends at its next iteration when Stop is pressed', async () => {
+    const page = notebook({
+      a: 'let n = 0;\nwhile (true) {\n  n++;\n  await new Promise((resolve) => setTimeout(resolve, 5));\n}',
+    });
+    const run = page.run('a');
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    page.scheduler.stop();
+    await run;
+    expect(page.state('a')).toBe('error');
+    expect(page.text('a')).toMatch(/Stopped/);
+    expect(page.value('n')).toBeGreaterThan(0);
+  });
+
+  test('a synchronous loop that keeps the page from updating is interrupted, with a message that says so', async () => {
+    const page = notebook({ a: 'let spins = 0;\nfor (;;) spins++;' }, { loopLimitMs: 200 });
+    await page.run('a');
+    expect(page.state('a')).toBe('error');
+    expect(page.text('a')).toMatch(
+      /a loop ran for \d+\.\d s without letting the page update, so it was stopped/,
+    );
+  });
+});
+
+describe('values display as what they are', () => {
+  test('tensors in arrays, regular expressions and generators are named by what they are', async () => {
+    const page = notebook({
+      a: '[tf.zeros([2, 3])]',
+      b: '/ab+c/g',
+      c: '(function* () { yield 1; })()',
+    });
+    for (const id of ['a', 'b', 'c']) await page.run(id);
+    expect(page.text('a')).toContain('Tensor float32 [2, 3]');
+    expect(page.text('b')).toContain('/ab+c/g');
+    expect(page.text('c')).toContain('Generator');
+  });
+
+  test('an async iterable that is not a training run shows its items, and the cell finishes', async () => {
+    const page = notebook({ a: "async function* letters() { yield 'x'; yield 'y'; }\nletters();" });
+    await page.run('a');
+    expect(page.state('a')).toBe('done');
+    expect(page.text('a')).toMatch(/"x".*"y"/);
   });
 });
