@@ -6,7 +6,8 @@ import { explainUndefined, renderError, renderWarning, type Declaration } from '
 import { inspect } from './display/inspector.ts';
 import type { TraceModel } from './display/model.ts';
 import { trackAllocations, type Allocation } from './hygiene.ts';
-import { checkTrainingMemory, type ModelLike } from '../lib/memory.ts';
+import { checkTrainingMemory } from '../lib/index.ts';
+import type { ModelLike } from '../lib/memory.ts';
 import { CellSyntaxError, type SourcePosition } from './parse.ts';
 import type { Prelude } from './prelude.ts';
 import type { NotebookScope } from './scope.ts';

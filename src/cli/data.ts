@@ -206,6 +206,7 @@ async function download(doFetch: typeof fetch): Promise<{ train: ImageSet; test:
       throw new Error(
         `no local Fashion-MNIST found and the download of ${url} failed (${cause}). ` +
           `Install the Debian package dataset-fashion-mnist, or pass --source DIR / set RESLAB_FASHION_MNIST_DIR to a folder with the IDX files.`,
+        { cause: e },
       );
     }
     if (!response.ok) throw new Error(`download of ${url} failed: HTTP ${response.status}`);

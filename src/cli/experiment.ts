@@ -13,7 +13,6 @@ import {
   getExperiment,
   loadExperimentData,
   parseExperimentResults,
-  ResultsMismatchError,
   runExperiment,
   toExperimentBudgetName,
   type AnyExperiment,

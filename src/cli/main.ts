@@ -132,7 +132,7 @@ function parseStrict<O extends NonNullable<Options>>(
     const allowed = Object.keys(options)
       .map((k) => `--${k}`)
       .join(', ');
-    throw new Error(`invalid option: ${message.split('.')[0]} (expected ${allowed})`);
+    throw new Error(`invalid option: ${message.split('.')[0]} (expected ${allowed})`, { cause: error });
   }
 }
 

@@ -160,6 +160,7 @@ export {
   REPLAY_TOLERANCE,
   replayRun,
   runExperiment,
+  variantColors,
 } from './experiments/index.ts';
 export type {
   AnyExperiment,

@@ -13,7 +13,7 @@ export function renderMath(tex: string, displayMode: boolean): string {
     return html.replace('<span class="katex-mathml">', '<span class="katex-mathml" data-pagefind-ignore>');
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`invalid math: ${JSON.stringify(tex)} (${message})`);
+    throw new Error(`invalid math: ${JSON.stringify(tex)} (${message})`, { cause: error });
   }
 }
 

@@ -120,7 +120,10 @@ for await (const record of train(buildCifarResNet(${modelOptions}), { train: set
   if (record.kind === 'step') { (globalThis as any).__firstStep = performance.now(); break; }
 }`,
   );
-  const coldMs = await page.evaluate(() => (globalThis as any).__firstStep - (globalThis as any).__runAt);
+  const coldMs = await page.evaluate(() => {
+    const marks = globalThis as unknown as { __firstStep: number; __runAt: number };
+    return marks.__firstStep - marks.__runAt;
+  });
   await runSource(
     page,
     `const steps = ${steps}, batchSize = ${batchSize};
@@ -128,7 +131,10 @@ ${makeData}
 ${loops}
 (globalThis as any).__bench = { trainMs, bareMs, backend: tf.getBackend() };`,
   );
-  const r = await page.evaluate(() => (globalThis as any).__bench);
+  const r = await page.evaluate(
+    () =>
+      (globalThis as unknown as { __bench: { trainMs: number; bareMs: number; backend: string } }).__bench,
+  );
   const badge = (await page.locator('[data-backend]').textContent()) ?? '';
   await page.context().close();
   const perSecond = (ms: number) => (batchSize * steps * 1000) / ms;

@@ -1,5 +1,6 @@
 import type * as TF from '@tensorflow/tfjs';
-import { openResultsStore, type ResultsStore } from '../../lib/train/resultsStore.ts';
+import { openResultsStore } from '../../lib/index.ts';
+import type { ResultsStore } from '../../lib/train/resultsStore.ts';
 import type { RunContext } from './training.ts';
 
 let store: ResultsStore | undefined;

@@ -1,12 +1,14 @@
 import type * as PlotModule from '@observablehq/plot';
-import { findPaperFigures, type PaperTable } from '../../lib/paperNumbers.ts';
 import {
   createRunResult,
   createRunResults,
+  findPaperFigures,
   parseResults,
   resultsToCSV,
   resultsToJSON,
-} from '../../lib/train/results.ts';
+  variantColors,
+} from '../../lib/index.ts';
+import type { PaperTable } from '../../lib/paperNumbers.ts';
 import type { RunConfig, RunResult } from '../../lib/train/results.ts';
 import type { ResultsStore } from '../../lib/train/resultsStore.ts';
 import type { EpochRecord, RunInfo, TrainRecord } from '../../lib/train/types.ts';
@@ -14,7 +16,6 @@ import { formatNumber, h, table } from './dom.ts';
 import { inspect } from './inspector.ts';
 import { labelPlotGroups } from './plot.ts';
 import type { ReferenceOverlay } from './reference.ts';
-import { variantColors } from '../../lib/experiments/colors.ts';
 
 /** What a cell can ask of the training view (`display.training(run, options)`). */
 export interface TrainingDisplayOptions {

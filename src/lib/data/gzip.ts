@@ -16,6 +16,7 @@ export async function gunzip(bytes: Uint8Array, name = 'data'): Promise<Uint8Arr
   } catch (error) {
     throw new Error(
       `invalid gzip file ${name}: ${(error as Error).message} (expected a complete gzip stream)`,
+      { cause: error },
     );
   }
 }

@@ -172,7 +172,9 @@ async function download(
   try {
     response = await doFetch(url, { cache: mode });
   } catch (error) {
-    throw new Error(`could not fetch ${name} from ${url}: ${(error as Error).message} (are you offline?)`);
+    throw new Error(`could not fetch ${name} from ${url}: ${(error as Error).message} (are you offline?)`, {
+      cause: error,
+    });
   }
   if (!response.ok)
     throw new Error(

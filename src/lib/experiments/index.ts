@@ -50,3 +50,4 @@ export type {
   ExperimentSpec,
   VariantSpec,
 } from './types.ts';
+export { variantColors } from './colors.ts';

@@ -192,7 +192,9 @@ export function parseExperimentResults(input: string | unknown, file = '(results
     try {
       value = JSON.parse(input);
     } catch (error) {
-      throw new Error(`invalid results file ${file}: not JSON (${(error as Error).message})`);
+      throw new Error(`invalid results file ${file}: not JSON (${(error as Error).message})`, {
+        cause: error,
+      });
     }
   }
   const result = experimentResultsSchema.safeParse(value);

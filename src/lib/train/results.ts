@@ -237,7 +237,7 @@ export function parseResults(input: string | unknown): RunResult[] {
     try {
       value = JSON.parse(input);
     } catch (error) {
-      throw new Error(`invalid results file: not JSON (${(error as Error).message})`);
+      throw new Error(`invalid results file: not JSON (${(error as Error).message})`, { cause: error });
     }
   }
   const result = fileSchema.safeParse(value);

@@ -231,10 +231,13 @@ describe('reslab experiment run', () => {
     );
     expect(code).toBe(0);
     const text = err.join('');
+    // The progress line redraws itself with carriage return and ESC [K (erase to the end of the line).
+    /* eslint-disable no-control-regex */
     expect(text).toMatch(
       /\r\x1b\[Krun 1\/1 vgg11-small seed 0 · epoch 1\/1 [█░]{16} [0-2]\/2 · \d+ img\/s · ETA /,
     );
     expect(text).toMatch(/\r\x1b\[Krun 1\/1 vgg11-small seed 0: saved, test error [\d.]+%/);
+    /* eslint-enable no-control-regex */
     expect(text).not.toContain(': started');
   });
 
