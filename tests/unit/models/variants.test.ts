@@ -192,7 +192,8 @@ describe('activation placements (He et al. 2016, Fig. 4)', () => {
     });
   }
 
-  it('every shortcut × activation combination builds a small CIFAR net that runs', () => {
+  it('every shortcut × activation combination runs, and each differs where it should', () => {
+    const built = new Map<string, { params: number; layers: string }>();
     for (const shortcut of SHORTCUT_VARIANTS) {
       for (const activation of ACTIVATION_VARIANTS) {
         const model = buildCifarResNet({
@@ -206,8 +207,31 @@ describe('activation placements (He et al. 2016, Fig. 4)', () => {
         expect(y.shape).toEqual([1, 10]);
         expect(Number.isFinite(y.sum().dataSync()[0])).toBe(true);
         y.dispose();
+        built.set(`${shortcut}/${activation}`, {
+          params: model.countParams(),
+          layers: model.layers.map((layer) => layer.getClassName()).join(' '),
+        });
         model.dispose();
       }
+    }
+    const at = (shortcut: string, activation: string) => built.get(`${shortcut}/${activation}`)!;
+    for (const shortcut of SHORTCUT_VARIANTS) {
+      // What a shortcut adds depends only on whether the unit is pre-activated (a post-activation unit's 1×1
+      // shortcut has a BN of its own); only gates and 1×1 convolutions add weights.
+      const extra = (activations: readonly string[]) =>
+        new Set(activations.map((a) => at(shortcut, a).params - at('identity', a).params));
+      const pre = ['reluOnlyPreactivation', 'fullPreactivation'];
+      const post = ACTIVATION_VARIANTS.filter((a) => !pre.includes(a));
+      const [postExtra, preExtra] = [extra(post), extra(pre)];
+      expect([postExtra.size, preExtra.size], shortcut).toEqual([1, 1]);
+      const adds = ['exclusiveGating', 'shortcutOnlyGating', 'conv1x1'].includes(shortcut);
+      expect([...postExtra][0] > 0 && [...preExtra][0] > 0, shortcut).toBe(adds);
+      if (shortcut !== 'conv1x1') expect(postExtra, shortcut).toEqual(preExtra);
+      else expect([...postExtra][0], shortcut).toBeGreaterThan([...preExtra][0]);
+      // The five placements are five different layer orders for every shortcut.
+      expect(new Set(ACTIVATION_VARIANTS.map((a) => at(shortcut, a).layers)).size, shortcut).toBe(
+        ACTIVATION_VARIANTS.length,
+      );
     }
   });
 
