@@ -6,7 +6,6 @@ import { explainUndefined, renderError, renderWarning, type Declaration } from '
 import { inspect } from './display/inspector.ts';
 import type { TraceModel } from './display/model.ts';
 import { trackAllocations, type Allocation } from './hygiene.ts';
-import { checkTrainingMemory } from '../lib/index.ts';
 import type { ModelLike } from '../lib/memory.ts';
 import { CellSyntaxError, type SourcePosition } from './parse.ts';
 import type { Prelude } from './prelude.ts';
@@ -231,7 +230,7 @@ export async function executeCell(options: ExecuteOptions): Promise<ExecuteResul
   const { id, source, output, prelude, scope, signal, budget } = options;
   const { tf, loadPlot } = prelude;
   const traceModel = prelude.lib.traceModel as TraceModel | undefined;
-  const context = { tf, loadPlot, traceModel };
+  const context = { tf, lib: prelude.lib, loadPlot, traceModel };
   const pending: Promise<void>[] = [];
   const cellConsole = createConsole(output, console);
   const perRun = new Map<string, unknown>([
@@ -240,10 +239,11 @@ export async function executeCell(options: ExecuteOptions): Promise<ExecuteResul
     ['signal', signal],
     ['budget', budget],
   ]);
-  // A model too large for the page's budget gets a warning with the estimate before it trains, and
-  // when it is displayed (at the budget's batch size).
+  // A model too large to train gets a warning with the estimate where training starts, at the batch size
+  // the reader asked for (building or showing a model is no alarm: lesson 3 shows ResNet-152).
   const warnIfTooLarge = (model: unknown, batchSize: number) => {
-    const warning = model instanceof tf.LayersModel && checkTrainingMemory(model as ModelLike, batchSize);
+    const warning =
+      model instanceof tf.LayersModel && prelude.lib.checkTrainingMemory(model as ModelLike, batchSize);
     if (warning) output.append(renderWarning(warning));
   };
   const train = prelude.values.get('train') as ((...args: unknown[]) => unknown) | undefined;
@@ -310,7 +310,6 @@ export async function executeCell(options: ExecuteOptions): Promise<ExecuteResul
     const inputs = Object.fromEntries(compiled.inputs.map((name) => [name, lookup(name)]));
     if (compiled.hasLoops) inputs[LOOP_GUARD] = loopGuard;
     const { value } = await Promise.race([cell(scope.view(id), inputs), aborted(signal)]);
-    if (value instanceof tf.LayersModel) warnIfTooLarge(value, budget.batchSize);
     if (value !== undefined) pending.push(displayValue(value, output, context));
     await Promise.race([Promise.all(pending), aborted(signal)]);
     return { ok: true, errorPosition: null, allocation: end() };
@@ -329,6 +328,16 @@ export async function executeCell(options: ExecuteOptions): Promise<ExecuteResul
       error.message = error.message.replaceAll(`${SCOPE_NAME}.`, '');
     if (error instanceof ReferenceError && options.findDeclaration)
       error.message = explainUndefined(error.message, options.findDeclaration);
+    // Stopped by the reader is not an error: what the cell showed so far stays, with a note.
+    if (signal.aborted && error.name === 'AbortError') {
+      output.append(
+        Object.assign(document.createElement('p'), {
+          className: 'cell-notice cell-stopped',
+          textContent: 'Stopped by the reader; what the cell showed until then is kept above.',
+        }),
+      );
+      return { ok: false, errorPosition: null, allocation: end() };
+    }
     const frame = error.stack ? findCellFrame(error.stack, id) : null;
     const position = frame ? compiled.toSource(frame) : null;
     output.append(renderError(error, source, position));

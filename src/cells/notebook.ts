@@ -1,8 +1,8 @@
 /** What a cell's element shows in `data-state`. */
-export type CellState = 'idle' | 'queued' | 'running' | 'done' | 'error' | 'stale';
+export type CellState = 'idle' | 'queued' | 'running' | 'done' | 'error' | 'stopped' | 'stale';
 
 /** The settled status of a cell (`queued` and `running` are overlays while a run is scheduled). */
-export type CellStatus = 'idle' | 'done' | 'error' | 'stale';
+export type CellStatus = 'idle' | 'done' | 'error' | 'stopped' | 'stale';
 
 /** What the scheduler knows about a cell: what it reads and defines. */
 export interface CellDependencies {
@@ -86,7 +86,7 @@ export function findStale(
   index: number,
   options: { edited: boolean; previousOutputs?: readonly string[] },
 ): number[] {
-  const hasRun = (i: number) => cells[i].status === 'done' || cells[i].status === 'error';
+  const hasRun = (i: number) => ['done', 'error', 'stopped'].includes(cells[i].status);
   const names = [
     ...cells[index].outputs,
     ...(cells[index].assigns ?? []),
@@ -109,7 +109,7 @@ export function findStale(
  * that read one of `names` and have run, and their dependents, in page order.
  */
 export function findReaders(cells: readonly NotebookCell[], names: readonly string[]): number[] {
-  const hasRun = (i: number) => cells[i].status === 'done' || cells[i].status === 'error';
+  const hasRun = (i: number) => ['done', 'error', 'stopped'].includes(cells[i].status);
   const stale = new Set<number>();
   cells.forEach((cell, index) => {
     if (!cell.inputs.some((name) => names.includes(name))) return;

@@ -1,5 +1,6 @@
 import type * as PlotModule from '@observablehq/plot';
 import type * as TF from '@tensorflow/tfjs';
+import type * as Library from '../lib/index.ts';
 import type { BackendChoice } from '../lib/backend.ts';
 import type { BackendPreference } from '../lib/backendNames.ts';
 import { withBase } from '../paths.ts';
@@ -10,7 +11,7 @@ export interface Prelude {
   /** Loads Observable Plot (once): only cells that use it, and the views that chart, pay for it. */
   loadPlot(): Promise<typeof PlotModule>;
   /** The library's public API (src/lib/index.ts) as a namespace; each value export is also a prelude name. */
-  lib: Record<string, unknown>;
+  lib: typeof Library;
   backend: BackendChoice;
   /** Chooses the backend again (after a WebGPU device loss, or with another preference); returns the choice. */
   reinitBackend(preference?: BackendPreference): Promise<BackendChoice>;
@@ -72,7 +73,7 @@ export async function loadPrelude(
 ): Promise<Prelude> {
   const [tf, lib, { initBackend, getDeviceLoss }, { wasmPaths }] = await Promise.all([
     import('@tensorflow/tfjs'),
-    import('../lib/index.ts') as Promise<Record<string, unknown>>,
+    import('../lib/index.ts'),
     import('../lib/backend.ts'),
     import('./wasmAssets.ts'),
   ]);

@@ -39,6 +39,7 @@ const stateText: Record<CellState, string> = {
   running: 'Running…',
   done: 'Done',
   error: 'Error',
+  stopped: 'Stopped',
   stale: 'Stale: an input changed',
 };
 
@@ -209,7 +210,7 @@ export function startRuntime(root: Document = document): Runtime {
       notice(deviceLossNotice);
       // The op that failed says only "mapAsync failed" or the like (and may fail before or after this
       // callback), so the cell that was running, or has just failed, is told the reason.
-      if (lastRun && ['running', 'error'].includes(lastRun.element.dataset.state ?? ''))
+      if (lastRun && ['running', 'error', 'stopped'].includes(lastRun.element.dataset.state ?? ''))
         lastRun.output.append(
           Object.assign(document.createElement('p'), {
             className: 'cell-error',
@@ -289,6 +290,14 @@ export function startRuntime(root: Document = document): Runtime {
         cell.editor.showError(result.errorPosition);
         updateMeter(loaded);
         return result.ok;
+      },
+      cancel(id) {
+        cellById(id).output.append(
+          Object.assign(document.createElement('p'), {
+            className: 'cell-notice',
+            textContent: 'Not run: it was queued when you pressed Stop. Run it again when you want it.',
+          }),
+        );
       },
       skip(id, failedId) {
         const cell = cellById(id);

@@ -15,6 +15,8 @@ export interface SchedulerEffects {
   execute(id: string, signal: AbortSignal): Promise<boolean>;
   /** Tells that `id` was not run because `failedId`, which it depends on, failed. */
   skip(id: string, failedId: string): void;
+  /** Tells that `id`, queued, was not run because the reader pressed Stop. */
+  cancel?(id: string): void;
   /** Tells that a cell's state changed. */
   change(id: string, state: CellState): void;
 }
@@ -53,7 +55,9 @@ export class Scheduler {
   state(index: number): CellState {
     if (this.current && this.current.plan[this.current.position] === index) return 'running';
     if (this.current?.plan.slice(this.current.position + 1).includes(index)) return 'queued';
-    if (this.queue.some((pending) => pending.planned.has(index))) return 'queued';
+    // A cell that has run since it was planned (Run all plans every cell at once) stays as it is.
+    if (this.cells[index].status !== 'done' && this.queue.some((pending) => pending.planned.has(index)))
+      return 'queued';
     return this.cells[index].status;
   }
 
@@ -93,6 +97,10 @@ export class Scheduler {
   stop(): void {
     this.controller?.abort(new DOMException('Stopped by the reader.', 'AbortError'));
     if (this.current) this.current.plan.length = this.current.position + 1;
+    const running = this.current?.plan[this.current.position];
+    for (const target of new Set(this.queue.map((pending) => pending.target)))
+      if (target !== running && this.cells[target].status !== 'done')
+        this.effects.cancel?.(this.cells[target].id);
     this.dropQueued(() => true);
     this.sync();
   }
@@ -148,7 +156,7 @@ export class Scheduler {
         const index = this.current.plan[this.current.position];
         this.sync();
         const ok = await this.effects.execute(this.cells[index].id, this.controller.signal);
-        this.cells[index].status = ok ? 'done' : 'error';
+        this.cells[index].status = ok ? 'done' : this.controller.signal.aborted ? 'stopped' : 'error';
         if (ok) {
           for (const i of findStale(this.cells, index, { edited: false })) this.cells[i].status = 'stale';
           continue;

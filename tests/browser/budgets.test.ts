@@ -8,8 +8,8 @@ import { distDir, openSite, type Site } from './harness.ts';
 /**
  * What a lesson page may load before the reader's first Run (JavaScript, gzip), its HTML (gzip), and
  * what the first Run may fetch on a machine without a real GPU (JavaScript and wasm, gzip). The first
- * Run measured 596.7 KB with the wasm backend, 601.3 KB once cells got live bindings, loop guards and
- * the full console, and the runtime took the library through its public entry (15 files, not 9).
+ * Run measured 596.7 KB with the wasm backend, and 600.1 KB once cells got live bindings, loop guards
+ * and the full console.
  */
 const budgets = { initialJsGzip: 40 * 1024, htmlGzip: 100 * 1024, firstRunGzip: 610 * 1024 };
 

@@ -33,7 +33,7 @@ export async function runCell(target: Locator, timeout = 120_000): Promise<strin
         element.querySelector<HTMLButtonElement>('[data-action="run"]')!.click();
         const check = () => {
           const state = element.dataset.state ?? '';
-          if (state === 'done' || state === 'error') resolve(state);
+          if (state === 'done' || state === 'error' || state === 'stopped') resolve(state);
           else if (Date.now() - started > limit) reject(new Error(`cell still ${state} after ${limit} ms`));
           else setTimeout(check, 25);
         };

@@ -196,8 +196,9 @@ describe('notebook cells', () => {
     await waitForState(hello, 'running');
     await page.waitForTimeout(300);
     await page.getByRole('button', { name: 'Stop' }).click();
-    await waitForState(hello, 'error', 5_000);
-    assert.match((await hello.locator('.cell-output').textContent()) ?? '', /Stopped/);
+    await waitForState(hello, 'stopped', 5_000);
+    assert.match((await hello.locator('.cell-output').textContent()) ?? '', /^Stopped by the reader/);
+    assert.equal(await hello.locator('.cell-error').count(), 0, 'a stop is not shown as an error');
     await cell(page, 'shared-image').getByRole('button', { name: 'Run cell' }).click();
     // `image` was never defined (hello was stopped), so this cell fails with a ReferenceError naming it.
     await waitForState(cell(page, 'shared-image'), 'error');

@@ -139,7 +139,7 @@ describe('training faults', () => {
       { timeout: 90_000 },
     );
     await page.getByRole('button', { name: 'Stop' }).click();
-    await waitForState(hello, 'error', 10_000);
+    await waitForState(hello, 'stopped', 10_000);
     await page.waitForFunction(
       () => /^Stopped/.test(document.querySelector('.train-status')?.textContent ?? ''),
       undefined,
@@ -202,7 +202,7 @@ describe('training faults', () => {
     );
     // What the browser fires when the reader follows a link (the page may be kept in the bfcache).
     await page.evaluate(() => dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true })));
-    await waitForState(hello, 'error', 10_000);
+    await waitForState(hello, 'stopped', 10_000);
     await page.waitForFunction(
       () => /^Stopped/.test(document.querySelector('.train-status')?.textContent ?? ''),
       undefined,

@@ -31,7 +31,7 @@ async function runCode(page: Page, source: string, settle = true, timeout = 120_
   if (settle)
     await page.waitForFunction(
       () =>
-        ['done', 'error'].includes(
+        ['done', 'error', 'stopped'].includes(
           document.querySelector<HTMLElement>('code-cell[data-cell-id="hello"]')!.dataset.state ?? '',
         ),
       undefined,
@@ -198,8 +198,8 @@ train(model, data, { epochs: 100, batchSize: 32, logEvery: 1, signal });`,
     const seconds = (Date.now() - stoppedAt) / 1000;
     console.log(`Stop to aborted record: ${seconds.toFixed(1)} s`);
     assert.ok(seconds < 15, `the run ended ${seconds} s after Stop (a step takes a few seconds here)`);
-    // The cell settles as stopped (state error) once its run has returned, just after the view.
-    await cell.locator('xpath=self::*[@data-state="error"]').waitFor({ timeout: 10_000 });
+    // The cell settles as stopped once its run has returned, just after the view.
+    await cell.locator('xpath=self::*[@data-state="stopped"]').waitFor({ timeout: 10_000 });
     assert.match(
       (await cell.locator('.train-status').textContent()) ?? '',
       /Stopped after .* stopped at step \d+ of 800/,

@@ -1,5 +1,6 @@
 import type * as PlotModule from '@observablehq/plot';
 import type * as TF from '@tensorflow/tfjs';
+import type * as Library from '../../lib/index.ts';
 import type { RunInfo } from '../../lib/train/types.ts';
 import { inspect } from './inspector.ts';
 import { isRecordList, renderRecords } from './records.ts';
@@ -14,6 +15,8 @@ import { renderTraining, type TrainingDisplayOptions } from './training.ts';
 /** What rich views need: the loaded TF.js, Plot (loaded by the first view that charts) and the library's tracer. */
 export interface DisplayContext {
   tf: typeof TF;
+  /** The library (src/lib/index.ts), as the prelude loaded it with TF.js. */
+  lib: typeof Library;
   loadPlot: () => Promise<typeof PlotModule>;
   traceModel?: TraceModel;
 }
@@ -105,7 +108,8 @@ async function renderAsyncIterable(
     };
     await renderTraining(replay, item, {
       Plot: await context.loadPlot(),
-      store: pageResultsStore(),
+      lib: context.lib,
+      store: pageResultsStore(context.lib.openResultsStore),
       context: pageRunContext(context.tf),
       reference: findReference(document, info),
       ...training,

@@ -1,13 +1,12 @@
 import type * as TF from '@tensorflow/tfjs';
-import { openResultsStore } from '../../lib/index.ts';
 import type { ResultsStore } from '../../lib/train/resultsStore.ts';
 import type { RunContext } from './training.ts';
 
 let store: ResultsStore | undefined;
 
-/** The page's results store (IndexedDB, else memory), opened on first use. */
-export function pageResultsStore(): ResultsStore {
-  store ??= openResultsStore();
+/** The page's results store (IndexedDB, else memory), opened on first use with the library's `openResultsStore`. */
+export function pageResultsStore(open: () => ResultsStore): ResultsStore {
+  store ??= open();
   return store;
 }
 

@@ -1,13 +1,5 @@
 import type * as PlotModule from '@observablehq/plot';
-import {
-  createRunResult,
-  createRunResults,
-  findPaperFigures,
-  parseResults,
-  resultsToCSV,
-  resultsToJSON,
-  variantColors,
-} from '../../lib/index.ts';
+import type * as Library from '../../lib/index.ts';
 import type { PaperTable } from '../../lib/paperNumbers.ts';
 import type { RunConfig, RunResult } from '../../lib/train/results.ts';
 import type { ResultsStore } from '../../lib/train/resultsStore.ts';
@@ -29,8 +21,24 @@ export interface TrainingDisplayOptions {
 export type RunContext = Pick<RunConfig, 'budget' | 'backend' | 'device'> & { lesson?: string };
 
 /** Everything the training view needs: Observable Plot, the page's context and its results store. */
+/**
+ * What the training view takes from the library. It is passed in (the prelude's `lib`), not imported:
+ * the library comes with TF.js, which the page loads on the first Run, not with the runtime.
+ */
+export type TrainingLibrary = Pick<
+  typeof Library,
+  | 'createRunResult'
+  | 'createRunResults'
+  | 'findPaperFigures'
+  | 'parseResults'
+  | 'resultsToCSV'
+  | 'resultsToJSON'
+  | 'variantColors'
+>;
+
 export interface TrainingViewOptions extends TrainingDisplayOptions {
   Plot: typeof PlotModule;
+  lib: TrainingLibrary;
   /** Milliseconds between chart redraws; default 400. */
   redrawEveryMs?: number;
   /** Where finished runs are saved; null or absent: not saved. */
@@ -63,8 +71,8 @@ export function estimateRemainingMs(step: number, totalSteps: number, elapsedMs:
 }
 
 /** Formats a paper's figures for one variant: `6.61`, `fail`, or several with their labels. */
-export function formatPaperFigures(paper: PaperTable, variant: string): string {
-  const figures = findPaperFigures(paper, variant);
+export function formatPaperFigures(lib: TrainingLibrary, paper: PaperTable, variant: string): string {
+  const figures = lib.findPaperFigures(paper, variant);
   const value = (error: number | null) => (error === null ? 'fail' : error.toFixed(2));
   if (figures.length <= 1) return figures.length === 0 ? '–' : value(figures[0].error);
   return figures.map((f) => `${value(f.error)} (${f.label})`).join('; ');
@@ -88,7 +96,7 @@ export async function renderTraining(
   view: HTMLElement,
   options: TrainingViewOptions,
 ): Promise<void> {
-  const { Plot, redrawEveryMs = 400, paper, reference } = options;
+  const { Plot, lib, redrawEveryMs = 400, paper, reference } = options;
   // With a reference the x axis is images seen (the reader's batch and budget differ from the reference's).
   const info = (run as { info?: RunInfo }).info;
   const batchSize = Number(info?.options.batchSize ?? 64);
@@ -123,7 +131,7 @@ export async function renderTraining(
     lastDraw = performance.now();
     if (points.length < 2) return;
     const figure = reference
-      ? drawWithReference(Plot, reference, points, batchSize)
+      ? drawWithReference(Plot, lib, reference, points, batchSize)
       : Plot.plot({
           height: 180,
           marginLeft: 48,
@@ -229,9 +237,11 @@ export async function renderTraining(
     ...(info ? { options: info.options } : {}),
   };
   if (records.length === 0) return;
-  const results = hasVariants ? createRunResults(config, records) : [createRunResult(config, records)];
+  const results = hasVariants
+    ? lib.createRunResults(config, records)
+    : [lib.createRunResult(config, records)];
   const rows: RunResult[] = [...results];
-  const drawFinal = () => final.replaceChildren(renderFinalTable(rows, results.length, paper));
+  const drawFinal = () => final.replaceChildren(renderFinalTable(lib, rows, results.length, paper));
   drawFinal();
   root.dataset.state = 'finished';
 
@@ -252,7 +262,7 @@ export async function renderTraining(
     const file = picker.files?.[0];
     if (!file) return;
     try {
-      const imported = parseResults(await file.text());
+      const imported = lib.parseResults(await file.text());
       rows.push(...imported);
       importError.hidden = true;
       drawFinal();
@@ -263,9 +273,14 @@ export async function renderTraining(
     picker.value = '';
   });
   actions.append(
-    download('Download results (JSON)', `reslab-${slug}.json`, resultsToJSON(results), 'application/json'),
+    download(
+      'Download results (JSON)',
+      `reslab-${slug}.json`,
+      lib.resultsToJSON(results),
+      'application/json',
+    ),
     ' ',
-    download('Download results (CSV)', `reslab-${slug}.csv`, resultsToCSV(results), 'text/csv'),
+    download('Download results (CSV)', `reslab-${slug}.csv`, lib.resultsToCSV(results), 'text/csv'),
     ' ',
     h('label', { class: 'train-import' }, 'Compare with earlier results (JSON): ', picker),
     ' ',
@@ -280,6 +295,7 @@ export async function renderTraining(
  */
 function drawWithReference(
   Plot: typeof PlotModule,
+  lib: TrainingLibrary,
   reference: ReferenceOverlay,
   points: { step: number; loss: number; variant: string }[],
   batchSize: number,
@@ -306,7 +322,7 @@ function drawWithReference(
     // The reference's variants keep their colours; any the reference lacks come after them.
     color: {
       legend: true,
-      ...variantColors([...new Set([...reference.variants, ...yours.map((p) => p.variant)])]),
+      ...lib.variantColors([...new Set([...reference.variants, ...yours.map((p) => p.variant)])]),
     },
     marks: [
       Plot.areaY(ref, { x: 'images', y1: 'min', y2: 'max', fill: 'variant', fillOpacity: 0.12 }),
@@ -323,7 +339,12 @@ function drawWithReference(
 }
 
 /** The table of final figures: one row per run (runs after `ownCount` are imported ones). */
-function renderFinalTable(runs: readonly RunResult[], ownCount: number, paper?: PaperTable): HTMLElement {
+function renderFinalTable(
+  lib: TrainingLibrary,
+  runs: readonly RunResult[],
+  ownCount: number,
+  paper?: PaperTable,
+): HTMLElement {
   const head = [
     'Run',
     'Ended',
@@ -344,7 +365,7 @@ function renderFinalTable(runs: readonly RunResult[], ownCount: number, paper?: 
       percent(f.trainAccuracy),
       percent(f.testAccuracy),
       f.testAccuracy === undefined ? '–' : `${((1 - f.testAccuracy) * 100).toFixed(1)}%`,
-      ...(paper ? [run.config.variant ? formatPaperFigures(paper, run.config.variant) : '–'] : []),
+      ...(paper ? [run.config.variant ? formatPaperFigures(lib, paper, run.config.variant) : '–'] : []),
       formatDuration(f.elapsedMs),
     ];
   });

@@ -17,6 +17,7 @@ function setup(sources: Record<string, string>, fail: Set<string> = new Set()) {
   const ran: string[] = [];
   const states: [string, CellState][] = [];
   const skipped: string[] = [];
+  const cancelled: string[] = [];
   let release: (() => void) | null = null;
   const scheduler = new Scheduler(
     Object.entries(sources).map(([id, source]) => ({ id, source })),
@@ -34,11 +35,12 @@ function setup(sources: Record<string, string>, fail: Set<string> = new Set()) {
         return !fail.has(id);
       },
       skip: (id, failed) => skipped.push(`${id}<-${failed}`),
+      cancel: (id) => cancelled.push(id),
       change: (id, state) => states.push([id, state]),
     },
   );
   const state = (id: string) => scheduler.state(scheduler.cells.findIndex((c) => c.id === id));
-  return { scheduler, ran, states, skipped, state, release: () => release?.() };
+  return { scheduler, ran, states, skipped, cancelled, state, release: () => release?.() };
 }
 
 describe('Scheduler', () => {
@@ -95,7 +97,7 @@ describe('Scheduler', () => {
   });
 
   test('Stop aborts the running cell and forgets the queue', async () => {
-    const { scheduler, ran, state } = setup({ slow: '-> x', after: 'x ->', other: '->' });
+    const { scheduler, ran, state, cancelled } = setup({ slow: '-> x', after: 'x ->', other: '->' });
     const all = scheduler.runAll();
     await Promise.resolve();
     expect(state('slow')).toBe('running');
@@ -103,8 +105,21 @@ describe('Scheduler', () => {
     scheduler.stop();
     await all;
     expect(ran).toEqual(['slow']);
-    expect(['slow', 'after', 'other'].map(state)).toEqual(['error', 'idle', 'idle']);
+    // Stopped is not failed; the queued cells were cancelled and say so.
+    expect(['slow', 'after', 'other'].map(state)).toEqual(['stopped', 'idle', 'idle']);
+    expect(cancelled).toEqual(['after', 'other']);
     expect(scheduler.isBusy).toBe(false);
+  });
+
+  test('during Run all a cell that has finished stays done, not queued again', async () => {
+    // c needs a too, so Run all planned a into c's request before a ran.
+    const { scheduler, state, release } = setup({ a: '-> x', slow: 'x ->', c: 'x ->' });
+    const all = scheduler.runAll();
+    for (let i = 0; i < 5 && state('slow') !== 'running'; i++) await Promise.resolve();
+    expect([state('a'), state('slow'), state('c')]).toEqual(['done', 'running', 'queued']);
+    release();
+    await all;
+    expect(['a', 'slow', 'c'].map(state)).toEqual(['done', 'done', 'done']);
   });
 
   test('Restart waits for the running cell and sets every cell back to idle', async () => {

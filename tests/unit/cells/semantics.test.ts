@@ -316,8 +316,8 @@ describe('Stop always stops', () => {
     await new Promise((resolve) => setTimeout(resolve, 60));
     page.scheduler.stop();
     await run;
-    expect(page.state('a')).toBe('error');
-    expect(page.text('a')).toMatch(/Stopped/);
+    expect(page.state('a')).toBe('stopped');
+    expect(page.text('a')).toMatch(/^Stopped by the reader/);
     expect(page.value('n')).toBeGreaterThan(0);
   });
 
