@@ -70,6 +70,31 @@ export function estimateRemainingMs(step: number, totalSteps: number, elapsedMs:
   return step > 0 && totalSteps >= step ? (elapsedMs * (totalSteps - step)) / step : null;
 }
 
+/** "about 1:05 left", or "finishing" when less than a second is left (the test pass may still run). */
+export function describeRemaining(ms: number | null): string {
+  if (ms === null) return '';
+  return ms < 1000 ? 'finishing' : `about ${formatDuration(ms)} left`;
+}
+
+/**
+ * Progress of a comparison: which variant of how many, and the time left for all of them, from the
+ * steps done so far (each variant trains the same number of steps). Null for a single run.
+ */
+export function comparisonProgress(
+  variants: readonly string[] | undefined,
+  record: { variant?: string; step: number; totalSteps: number; elapsedMs: number },
+  finishedMs: number,
+): { label: string; remainingMs: number | null } | null {
+  const index = record.variant === undefined ? -1 : (variants ?? []).indexOf(record.variant);
+  if (!variants || variants.length < 2 || index < 0) return null;
+  const done = index + record.step / record.totalSteps;
+  const spent = finishedMs + record.elapsedMs;
+  return {
+    label: `variant ${index + 1} of ${variants.length}`,
+    remainingMs: done > 0 ? (spent * (variants.length - done)) / done : null,
+  };
+}
+
 /** Formats a paper's figures for one variant: `6.61`, `fail`, or several with their labels. */
 export function formatPaperFigures(lib: TrainingLibrary, paper: PaperTable, variant: string): string {
   const figures = lib.findPaperFigures(paper, variant);
@@ -126,6 +151,10 @@ export async function renderTraining(
   const epochRecords: EpochRecord[] = [];
   let lastDraw = 0;
   let hasVariants = false;
+  // For a comparison's overall time left: the time of the variants already finished.
+  let currentVariant: string | undefined;
+  let finishedMs = 0;
+  let lastElapsedMs = 0;
 
   const draw = () => {
     lastDraw = performance.now();
@@ -195,11 +224,19 @@ export async function renderTraining(
       });
       progress.max = record.totalSteps;
       progress.value = record.step;
-      const eta = estimateRemainingMs(record.step, record.totalSteps, record.elapsedMs);
+      if (record.variant !== currentVariant) {
+        finishedMs += lastElapsedMs;
+        currentVariant = record.variant;
+      }
+      lastElapsedMs = record.elapsedMs;
+      const eta = describeRemaining(estimateRemainingMs(record.step, record.totalSteps, record.elapsedMs));
+      const overall = comparisonProgress(info?.variants, record, finishedMs);
       status.textContent =
+        (overall ? `${overall.label} · ` : '') +
         `${variant}epoch ${record.epoch} · step ${record.step}/${record.totalSteps} · loss ${formatNumber(record.loss)} · ` +
         `accuracy ${percent(record.accuracy)} · ${formatNumber(Math.round(record.imagesPerSecond))} images/s` +
-        (eta === null ? '' : ` · about ${formatDuration(eta)} left`);
+        (eta ? ` · ${eta}` : '') +
+        (overall?.remainingMs != null ? ` · all variants: ${describeRemaining(overall.remainingMs)}` : '');
       if (performance.now() - lastDraw > redrawEveryMs) draw();
     } else if (record.kind === 'epoch') {
       epochRecords.push(record);
