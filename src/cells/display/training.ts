@@ -158,7 +158,10 @@ export async function renderTraining(
 
   const draw = () => {
     lastDraw = performance.now();
-    if (points.length < 2) return;
+    if (points.length === 0) return;
+    // A short run (the quick budget logs a step or two per variant) is drawn as points too, so it shows.
+    const few = points.length <= 40;
+    const key = hasVariants ? 'variant' : 'currentColor';
     const figure = reference
       ? drawWithReference(Plot, lib, reference, points, batchSize)
       : Plot.plot({
@@ -167,9 +170,13 @@ export async function renderTraining(
           style: { background: 'transparent', color: 'currentColor' },
           x: { label: 'step' },
           y: { label: 'training loss', grid: true },
-          color: hasVariants ? { legend: true } : undefined,
+          // Variants in training order get the reference charts’ colours (src/lib/experiments/colors.ts).
+          color: hasVariants
+            ? { legend: true, ...lib.variantColors([...new Set(points.map((p) => p.variant))]) }
+            : undefined,
           marks: [
-            Plot.lineY(points, { x: 'step', y: 'loss', stroke: hasVariants ? 'variant' : 'currentColor' }),
+            Plot.lineY(points, { x: 'step', y: 'loss', stroke: key }),
+            ...(few ? [Plot.dot(points, { x: 'step', y: 'loss', fill: key, r: 2.5 })] : []),
           ],
         });
     figure.setAttribute(
