@@ -6,12 +6,11 @@ import { cellOfError, describeThrown, executeCell, findCellFrame } from './execu
 import { releaseAllocation, type Allocation } from './hygiene.ts';
 import { declaredAbove, type CellState } from './notebook.ts';
 import type { Declaration } from './display/error.ts';
-import { CellSyntaxError } from './parse.ts';
 import { loadPrelude, perRunNames, type Prelude } from './prelude.ts';
 import { Scheduler } from './scheduler.ts';
 import { EditStore } from './storage.ts';
 import { NotebookScope } from './scope.ts';
-import { transpileCell } from './transpile.ts';
+import { analyseCell } from './transpile.ts';
 
 /** What the small `<code-cell>` element asks of the runtime once it has loaded. */
 export interface Runtime {
@@ -156,15 +155,7 @@ export function startRuntime(root: Document = document): Runtime {
     if (next) next.editor.focus();
   }
 
-  const analyse = (_id: string, source: string) => {
-    try {
-      const compiled = transpileCell(source);
-      return { inputs: compiled.references, outputs: compiled.declarations, assigns: compiled.assigned };
-    } catch (error) {
-      if (error instanceof CellSyntaxError) return { inputs: [], outputs: [], assigns: [] };
-      throw error;
-    }
-  };
+  const analyse = (_id: string, source: string) => analyseCell(source);
 
   // Which cell declares a name, for "x is not defined" errors: the nearest one above, else one below.
   const findDeclaration = (name: string, readerId: string): Declaration | null => {

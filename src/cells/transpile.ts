@@ -3,6 +3,7 @@ import { ancestor, simple } from 'acorn-walk';
 import { findDeclarations } from './declarations.ts';
 import { applyEdits, type Edit } from './edits.ts';
 import { CellSyntaxError, parseCell, positionAt, type SourcePosition } from './parse.ts';
+import type { CellDependencies } from './notebook.ts';
 import { findReferences } from './references.ts';
 
 /** The name of the notebook's scope object in compiled cells (the runtime passes a proxy of it). */
@@ -201,4 +202,15 @@ export function transpileCell(source: string, options: TranspileOptions = {}): C
     code,
     toSource,
   };
+}
+
+/** What the scheduler needs of a cell: the names it reads, declares and assigns (none when it does not parse). */
+export function analyseCell(source: string): CellDependencies {
+  try {
+    const compiled = transpileCell(source);
+    return { inputs: compiled.references, outputs: compiled.declarations, assigns: compiled.assigned };
+  } catch (error) {
+    if (error instanceof CellSyntaxError) return { inputs: [], outputs: [], assigns: [] };
+    throw error;
+  }
 }

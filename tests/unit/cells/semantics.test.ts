@@ -9,8 +9,7 @@ import { executeCell } from '../../../src/cells/execute.ts';
 import type { Prelude } from '../../../src/cells/prelude.ts';
 import { Scheduler } from '../../../src/cells/scheduler.ts';
 import { NotebookScope } from '../../../src/cells/scope.ts';
-import { CellSyntaxError } from '../../../src/cells/parse.ts';
-import { transpileCell } from '../../../src/cells/transpile.ts';
+import { analyseCell } from '../../../src/cells/transpile.ts';
 import { declaredAbove, type CellState } from '../../../src/cells/notebook.ts';
 
 beforeAll(async () => {
@@ -33,15 +32,8 @@ function notebook(cells: Record<string, string>, { loopLimitMs }: { loopLimitMs?
   const scope = new NotebookScope();
   const outputs = new Map<string, HTMLElement>();
   const states = new Map<string, CellState>();
-  const analyse = (_id: string, source: string) => {
-    try {
-      const c = transpileCell(source);
-      return { inputs: c.references, outputs: c.declarations, assigns: c.assigned };
-    } catch (error) {
-      if (error instanceof CellSyntaxError) return { inputs: [], outputs: [], assigns: [] };
-      throw error;
-    }
-  };
+  const analyse = (_id: string, source: string) => analyseCell(source);
+
   const scheduler: Scheduler = new Scheduler(
     [...sources].map(([id, source]) => ({ id, source })),
     {
