@@ -37,6 +37,7 @@ const cifarSchema = z.strictObject({
     .lt(1, { error: 'a number in [0, 1)' })
     .default(0.5),
   softmax: z.boolean({ error: 'true or false' }).default(false),
+  zeroInitResidual: z.boolean({ error: 'true or false' }).default(false),
   name: z.string({ error: 'a model name' }).optional(),
 });
 
@@ -80,6 +81,8 @@ export interface CifarResNetOptions {
   dropoutRate?: number;
   /** Ends with a softmax instead of logits. Default false. */
   softmax?: boolean;
+  /** Starts every residual branch at zero: γ = 0 in its last BN (Goyal et al. 2017), or a zero last conv in pre-activation units. Default false. */
+  zeroInitResidual?: boolean;
   /** Model name. Default derived from the options, e.g. `cifar-resnet20`. */
   name?: string;
 }
@@ -131,6 +134,7 @@ export function buildCifarResNet(options: CifarResNetOptions = {}): tf.LayersMod
         scaleResidual: o.scaleResidual,
         gateBias: o.gateBias,
         dropoutRate: o.dropoutRate,
+        zeroInitResidual: o.zeroInitResidual,
         init,
       })(x);
     }

@@ -25,6 +25,8 @@ export interface ConvOptions {
   biasValue?: number;
   /** Activation fused into the layer. Default linear. */
   activation?: 'linear' | 'sigmoid' | 'relu';
+  /** Starts the kernel at zero (the last conv of a residual branch that starts at zero). Default false. */
+  zeroKernel?: boolean;
 }
 
 /**
@@ -33,6 +35,8 @@ export interface ConvOptions {
  */
 export function conv(x: Tensor, o: ConvOptions): Tensor {
   const useBias = o.useBias ?? false;
+  // Drawn even when the kernel starts at zero, so every other layer keeps the weights of its seed.
+  const kernelInitializer = o.init.conv();
   return tf.layers
     .conv2d({
       filters: o.filters,
@@ -41,7 +45,7 @@ export function conv(x: Tensor, o: ConvOptions): Tensor {
       padding: 'same',
       useBias,
       activation: o.activation ?? 'linear',
-      kernelInitializer: o.init.conv(),
+      kernelInitializer: o.zeroKernel ? 'zeros' : kernelInitializer,
       biasInitializer: o.biasValue ? tf.initializers.constant({ value: o.biasValue }) : 'zeros',
       name: o.name,
     })
@@ -52,12 +56,20 @@ export function conv(x: Tensor, o: ConvOptions): Tensor {
 export interface BatchNormOptions {
   epsilon?: number;
   momentum?: number;
+  /** Starts the scale γ at 0 instead of 1 (the last BN of a residual branch that starts at zero). Default false. */
+  zeroGamma?: boolean;
 }
 
 /** Adds a batch normalisation over channels: γ, β trainable; moving mean and variance not. */
 export function batchNorm(x: Tensor, name: string, o: BatchNormOptions = {}): Tensor {
   return tf.layers
-    .batchNormalization({ axis: -1, epsilon: o.epsilon ?? 1e-5, momentum: o.momentum ?? 0.9, name })
+    .batchNormalization({
+      axis: -1,
+      epsilon: o.epsilon ?? 1e-5,
+      momentum: o.momentum ?? 0.9,
+      gammaInitializer: o.zeroGamma ? 'zeros' : 'ones',
+      name,
+    })
     .apply(x) as Tensor;
 }
 

@@ -36,6 +36,7 @@ const residualUnitSchema = z.strictObject({
     .lt(1, { error: 'a number in [0, 1)' })
     .default(0.5),
   bnEpsilon: z.number({ error: 'a positive number' }).positive({ error: 'a positive number' }).default(1e-5),
+  zeroInitResidual: z.boolean({ error: 'true or false' }).default(false),
 });
 
 /** Options of a residual unit; every variant of the two papers is a value here. */
@@ -74,6 +75,13 @@ export interface ResidualUnitOptions {
   dropoutRate?: number;
   /** BN ε. Default 1e-5 (PyTorch). */
   bnEpsilon?: number;
+  /**
+   * Starts the residual branch at exactly zero, so the unit begins as its shortcut (plus what follows the
+   * addition): the branch's last BN starts with γ = 0 (Goyal et al. 2017, "zero γ"; torchvision's
+   * `zero_init_residual`), or, where the branch ends in a conv (full pre-activation, BN after addition),
+   * that conv's kernel starts at zero (timm's `zero_init_last`). Same parameters. Default false.
+   */
+  zeroInitResidual?: boolean;
   /** Seeded initialiser stream. Default: a fresh stream with seed 0. */
   init?: WeightInit;
 }
@@ -87,6 +95,12 @@ export function residualUnit(options: ResidualUnitOptions): Block {
   const o = parseOptions(residualUnitSchema, rest, 'residual unit option');
   const init = initOption ?? createWeightInit();
   const placement = placementOf(o.activation);
+  if (o.zeroInitResidual && (o.plain || placement.lastReluAfter)) {
+    const why = o.plain
+      ? 'a plain unit has no shortcut, so a branch that starts at zero would pass nothing on'
+      : 'reluBeforeAddition ends its branch in a ReLU, whose gradient at 0 is 0, so the branch would stay at zero';
+    throw new Error(`invalid zeroInitResidual: true (expected false here: ${why})`);
+  }
   const isBottleneck = o.branch === 'bottleneck';
   const outChannels = isBottleneck ? o.filters * BOTTLENECK_EXPANSION : o.filters;
   const convs = isBottleneck
@@ -100,7 +114,11 @@ export function residualUnit(options: ResidualUnitOptions): Block {
         { kernelSize: 3, filters: o.filters, strides: 1 },
       ];
   const last = convs.length - 1;
-  const bn = (x: Tensor, layer: string) => batchNorm(x, `${o.name}/${layer}`, { epsilon: o.bnEpsilon });
+  // zeroInitResidual zeroes the branch's last BN scale if it ends in BN, else its last conv's kernel.
+  const zeroLastBn = o.zeroInitResidual && placement.lastBnAfter;
+  const zeroLastConv = o.zeroInitResidual && !placement.lastBnAfter;
+  const bn = (x: Tensor, layer: string, zeroGamma = false) =>
+    batchNorm(x, `${o.name}/${layer}`, { epsilon: o.bnEpsilon, zeroGamma });
 
   return (x: Tensor): Tensor => {
     const changesShape = o.strides !== 1 || channelsOf(x) !== outChannels;
@@ -123,8 +141,9 @@ export function residualUnit(options: ResidualUnitOptions): Block {
         if (placement.bnBefore) f = bn(f, `bn${n}`);
         if (placement.reluBefore) f = relu(f, `${o.name}/relu${n}`);
       }
-      f = conv(f, { ...c, useBias: o.useBias, name: `${o.name}/conv${n}`, init });
-      if (i < last ? placement.bnAfter : placement.lastBnAfter) f = bn(f, `bn${n}`);
+      const zeroKernel = i === last && zeroLastConv;
+      f = conv(f, { ...c, useBias: o.useBias, name: `${o.name}/conv${n}`, init, zeroKernel });
+      if (i < last ? placement.bnAfter : placement.lastBnAfter) f = bn(f, `bn${n}`, i === last && zeroLastBn);
       if (i < last ? placement.reluAfter : placement.lastReluAfter) f = relu(f, `${o.name}/relu${n}`);
     });
 

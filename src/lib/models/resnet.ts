@@ -42,6 +42,7 @@ const resnetSchema = z.strictObject({
   softmax: z.boolean({ error: 'true or false' }).default(false),
   useBias: z.boolean({ error: 'true or false' }).default(false),
   projectionBatchNorm: z.boolean({ error: 'true or false' }).default(true),
+  zeroInitResidual: z.boolean({ error: 'true or false' }).default(false),
   name: z.string({ error: 'a model name' }).optional(),
 });
 
@@ -69,6 +70,8 @@ export interface ResNetOptions {
   useBias?: boolean;
   /** BN after the 1×1 projection shortcuts (torchvision yes, d2l no). Default true. */
   projectionBatchNorm?: boolean;
+  /** γ = 0 in the last BN of every residual branch (Goyal et al. 2017; torchvision's `zero_init_residual`). Default false. */
+  zeroInitResidual?: boolean;
   /** Model name. Default `resnet<depth>`. */
   name?: string;
 }
@@ -107,6 +110,7 @@ export function buildResNet(options: ResNetOptions = {}): tf.LayersModel {
         stridePlacement: o.stridePlacement,
         useBias: o.useBias,
         projectionBatchNorm: o.projectionBatchNorm,
+        zeroInitResidual: o.zeroInitResidual,
         init,
       })(x);
     }
