@@ -96,6 +96,7 @@ export {
   createRunResult,
   createRunResults,
   evaluate,
+  keepRecords,
   learningRateAt,
   openResultsStore,
   parseResults,

@@ -46,6 +46,15 @@ test('the reader’s run of the comparison is drawn on the reference’s axes, l
   assert.deepEqual(problems, []);
 });
 
+test('a comparison a cell keeps records of (keepRecords) is still drawn beside its reference', async () => {
+  const { page, problems } = await site.open('lessons/06-activation-variants/');
+  const ablation = cell(page, 'ablation');
+  assert.equal(await runCell(ablation, 300_000), 'done', await outputOf(ablation));
+  const chart = ablation.locator('.train-chart figure');
+  assert.match((await chart.getAttribute('aria-label')) ?? '', /beside the reference: 3 seeds, 4 epochs/);
+  assert.deepEqual(problems, []);
+});
+
 test('beside the budget menu, the lesson states what the chosen budget costs, from its reference runs', async () => {
   const { page, problems } = await site.open(lesson);
   const select = page.locator('[data-budget]');

@@ -43,6 +43,7 @@ export {
   SAVED_MODEL_PREFIX,
   saveModel,
 } from './savedModels.ts';
+export { keepRecords } from './keepRecords.ts';
 export { learningRateAt, scheduleSchema, type Schedule, type ScheduleTime } from './schedules.ts';
 export { train } from './train.ts';
 export {
