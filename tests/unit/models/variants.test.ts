@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
+import { probe } from './probe.ts';
 import {
   ACTIVATION_VARIANTS,
   buildBlockModel,
@@ -24,16 +25,6 @@ async function roundTrip(model: tf.LayersModel): Promise<tf.LayersModel> {
     }),
   );
   return tf.loadLayersModel(tf.io.fromMemory(saved!));
-}
-
-/** Runs a sub-graph of `model` from its input to the named layers' outputs. */
-function probe(model: tf.LayersModel, names: string[], x: tf.Tensor): tf.Tensor[] {
-  const sub = tf.model({
-    inputs: model.inputs,
-    outputs: names.map((n) => model.getLayer(n).output as tf.SymbolicTensor),
-  });
-  const out = sub.predict(x);
-  return Array.isArray(out) ? out : [out];
 }
 
 describe('shortcut variants (He et al. 2016, Fig. 2)', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
+import { probe } from './probe.ts';
 import {
   buildBlockModel,
   buildCifarResNet,
@@ -25,16 +26,6 @@ function outputs(options: ResidualUnitOptions, x: tf.Tensor): { model: tf.Layers
   const model = buildBlockModel(residualUnit(options), [8, 8, 16]);
   const y = [false, true].map((training) => model.apply(x, { training }) as tf.Tensor);
   return { model, y };
-}
-
-/** Runs a sub-graph of `model` from its input to the named layers' outputs. */
-function probe(model: tf.LayersModel, names: string[], x: tf.Tensor): tf.Tensor[] {
-  const sub = tf.model({
-    inputs: model.inputs,
-    outputs: names.map((n) => model.getLayer(n).output as tf.SymbolicTensor),
-  });
-  const out = sub.predict(x);
-  return Array.isArray(out) ? out : [out];
 }
 
 describe('zeroInitResidual: every residual branch starts at zero', () => {
