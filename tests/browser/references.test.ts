@@ -34,6 +34,22 @@ test('a lesson shows its reference charts and table with JavaScript off, before 
   await context.close();
 });
 
+test('charts paint their tips in the page’s background, light and dark', async () => {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    const context = await site.browser.newContext({ colorScheme });
+    const page = await context.newPage();
+    await page.goto(site.url(lesson));
+    const [chart, body] = await page.evaluate(() => {
+      const svg = document.querySelector('figure.reference-results svg[class^="plot-"]')!;
+      const bg = (el: Element) => getComputedStyle(el).getPropertyValue('--bg').trim();
+      return [getComputedStyle(svg).getPropertyValue('--plot-background').trim(), bg(document.body)];
+    });
+    assert.equal(chart, body, colorScheme);
+    assert.notEqual(chart, 'white', colorScheme);
+    await context.close();
+  }
+});
+
 test('the reader’s run of the comparison is drawn on the reference’s axes, labelled apart', async () => {
   const { page, problems } = await site.open(lesson);
   const compare = cell(page, 'plain-vs-residual');
