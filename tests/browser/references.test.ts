@@ -52,6 +52,10 @@ test('charts paint their tips in the page’s background, light and dark', async
 
 test('the reader’s run of the comparison is drawn on the reference’s axes, labelled apart', async () => {
   const { page, problems } = await site.open(lesson);
+  const warnings: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'warning' || message.type() === 'warn') warnings.push(message.text());
+  });
   const compare = cell(page, 'plain-vs-residual');
   assert.equal(await runCell(compare, 300_000), 'done', await outputOf(compare));
   const chart = compare.locator('.train-chart figure');
@@ -59,6 +63,12 @@ test('the reader’s run of the comparison is drawn on the reference’s axes, l
   assert.match((await chart.textContent()) ?? '', /Solid: your run\. Dashed, .* the reference/);
   // The reference's mean curves are dashed; the reader's are solid.
   assert.ok((await chart.locator('[stroke-dasharray]').count()) > 0, 'dashed reference curves');
+  // A quick run's series have a point or two each: Plot must not warn (or draw its ⚠) about that.
+  assert.deepEqual(
+    warnings.filter((w) => /cardinality/.test(w)),
+    [],
+  );
+  assert.doesNotMatch((await compare.locator('.train-chart').textContent()) ?? '', /⚠/);
   assert.deepEqual(problems, []);
 });
 

@@ -175,7 +175,8 @@ export async function renderTraining(
             ? { legend: true, ...lib.variantColors([...new Set(points.map((p) => p.variant))]) }
             : undefined,
           marks: [
-            Plot.lineY(points, { x: 'step', y: 'loss', stroke: key }),
+            // z set explicitly: a short run's series have a point or two, which Plot would warn about.
+            Plot.lineY(points, { x: 'step', y: 'loss', stroke: key, z: hasVariants ? 'variant' : null }),
             ...(few ? [Plot.dot(points, { x: 'step', y: 'loss', fill: key, r: 2.5 })] : []),
           ],
         });
@@ -369,7 +370,14 @@ function drawWithReference(
       ...lib.variantColors([...new Set([...reference.variants, ...yours.map((p) => p.variant)])]),
     },
     marks: [
-      Plot.areaY(ref, { x: 'images', y1: 'min', y2: 'max', fill: 'variant', fillOpacity: 0.12 }),
+      Plot.areaY(ref, {
+        x: 'images',
+        y1: 'min',
+        y2: 'max',
+        fill: 'variant',
+        z: 'variant',
+        fillOpacity: 0.12,
+      }),
       Plot.lineY(ref, {
         x: 'images',
         y: 'mean',
@@ -377,7 +385,7 @@ function drawWithReference(
         strokeDasharray: '4 3',
         strokeOpacity: 0.8,
       }),
-      Plot.lineY(yours, { x: 'images', y: 'loss', stroke: 'variant', strokeWidth: 2 }),
+      Plot.lineY(yours, { x: 'images', y: 'loss', stroke: 'variant', z: 'variant', strokeWidth: 2 }),
     ],
   });
 }
