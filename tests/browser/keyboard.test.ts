@@ -112,6 +112,27 @@ describe('keyboard', () => {
   });
 });
 
+describe('screen readers', () => {
+  test('each cell is a group named by its title, and its buttons say which cell they act on', async () => {
+    const { page, problems } = await site.open(about);
+    const group = page.getByRole('group', { name: /Use a variable from another cell/ });
+    assert.equal(await group.count(), 1);
+    assert.equal(
+      await group.getByRole('button', { name: 'Run cell: Use a variable from another cell' }).count(),
+      1,
+    );
+    // No two Run buttons on the page share a name.
+    const names = await page
+      .locator('[data-action="run"]')
+      .evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')));
+    assert.equal(new Set(names).size, names.length);
+    // Outputs are not live regions (a long table would be read out); the short status line is.
+    assert.equal(await page.locator('.cell-output[aria-live], output.cell-output').count(), 0);
+    assert.ok((await page.locator('[data-cell-status][aria-live="polite"]').count()) > 0);
+    assert.deepEqual(problems, []);
+  });
+});
+
 describe('charts and motion', () => {
   test('a training chart has a text alternative, and reduced motion turns off animation', async () => {
     const context = await site.browser.newContext({ reducedMotion: 'reduce' });
