@@ -1,6 +1,7 @@
 // ESLint: typescript-eslint's recommended rules, and the architecture's layers as import rules
 // (../shared/DESIGN.md): lessons → components/cells → lib → TF.js.
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 /** What no file of the pure library may import: the site's layers above it. */
@@ -19,7 +20,7 @@ const domGlobals = [
   'customElements',
 ].map((name) => ({ name, message: 'src/lib is DOM-free (it runs in Node); the site passes what it needs.' }));
 
-export default tseslint.config(
+export default defineConfig(
   // Golden files are cell code and its compiled form, not modules.
   {
     ignores: [
@@ -33,7 +34,7 @@ export default tseslint.config(
     ],
   },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  tseslint.configs.recommended,
   {
     // Config files and scripts run in Node.
     files: ['**/*.js', '**/*.mjs'],

@@ -54,7 +54,7 @@ test('the reader’s run of the comparison is drawn on the reference’s axes, l
   const { page, problems } = await site.open(lesson);
   const warnings: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'warning' || message.type() === 'warn') warnings.push(message.text());
+    if (message.type() === 'warning') warnings.push(message.text());
   });
   const compare = cell(page, 'plain-vs-residual');
   assert.equal(await runCell(compare, 300_000), 'done', await outputOf(compare));
