@@ -89,7 +89,7 @@ type Level = 'log' | 'info' | 'warn' | 'error' | 'debug';
  * browser does for each (table as a table, time/count/group/assert as lines). While the cell runs the
  * global `console` is this one too, so what TF.js prints (`t.print()`, `model.summary()`) lands here.
  */
-export function createConsole(output: HTMLElement, browserConsole: Console = console): Console {
+function createConsole(output: HTMLElement, browserConsole: Console = console): Console {
   // The browser's methods as they are now, before the global console is swapped for this one.
   const original = { ...browserConsole } as Console;
   let depth = 0;
@@ -197,8 +197,15 @@ function captureGlobalConsole(replacement: Console): () => void {
   };
 }
 
-/** How a thrown value reads when it is not an Error (`throw { code: 42 }`). */
-export function describeThrown(value: unknown): string {
+/** A thrown value as an Error: itself, or one that shows what was thrown (`throw { code: 42 }`). */
+export function toError(value: unknown): Error {
+  return value instanceof Error
+    ? value
+    : new Error(`Uncaught ${describeThrown(value)} (thrown, not an Error)`);
+}
+
+/** How a thrown value reads when it is not an Error. */
+function describeThrown(value: unknown): string {
   if (typeof value === 'string') return value;
   try {
     const json = JSON.stringify(value);
@@ -318,10 +325,7 @@ export async function executeCell(options: ExecuteOptions): Promise<ExecuteResul
     // step) see it end before the caller frees the run's tensors, so no step runs on disposed weights.
     // Bounded, for code that ignores the signal.
     if (signal.aborted) await Promise.race([Promise.allSettled(pending), delay(stopGraceMs)]);
-    const error =
-      caught instanceof Error
-        ? caught
-        : new Error(`Uncaught ${describeThrown(caught)} (thrown, not an Error)`);
+    const error = toError(caught);
     // V8 writes the expression that failed ("__nb.model.fit is not a function"); the reader wrote
     // `model.fit`. (A DOMException's message cannot be set, and never holds the scope's name.)
     if (error.message.includes(`${SCOPE_NAME}.`))

@@ -74,6 +74,21 @@ export function findDependents(
   return dependents;
 }
 
+/** Whether a cell has run (and so can go stale). */
+const hasRun = (cell: NotebookCell) =>
+  cell.status === 'done' || cell.status === 'error' || cell.status === 'stopped';
+
+/** Every cell that reads one of `names`, with the later cells that depend on what those make. */
+function readersAndDependents(cells: readonly NotebookCell[], names: readonly string[]): Set<number> {
+  const found = new Set<number>();
+  cells.forEach((cell, index) => {
+    if (!cell.inputs.some((name) => names.includes(name))) return;
+    found.add(index);
+    for (const i of findDependents(cells, index, [...cell.outputs, ...(cell.assigns ?? [])])) found.add(i);
+  });
+  return found;
+}
+
 /**
  * Returns the cells to mark stale when the cell at `index` changed (edited or re-run): the later cells
  * that depend on what it declares; every cell, earlier ones too, that reads a variable it assigns
@@ -86,22 +101,12 @@ export function findStale(
   index: number,
   options: { edited: boolean; previousOutputs?: readonly string[] },
 ): number[] {
-  const hasRun = (i: number) => ['done', 'error', 'stopped'].includes(cells[i].status);
-  const names = [
-    ...cells[index].outputs,
-    ...(cells[index].assigns ?? []),
-    ...(options.previousOutputs ?? []),
-  ];
-  const stale = new Set(findDependents(cells, index, names));
   const assigns = cells[index].assigns ?? [];
-  cells.forEach((cell, i) => {
-    if (i === index || !cell.inputs.some((name) => assigns.includes(name))) return;
-    stale.add(i);
-    for (const j of findDependents(cells, i, [...cell.outputs, ...(cell.assigns ?? [])])) stale.add(j);
-  });
+  const names = [...cells[index].outputs, ...assigns, ...(options.previousOutputs ?? [])];
+  const stale = new Set([...findDependents(cells, index, names), ...readersAndDependents(cells, assigns)]);
   stale.delete(index);
-  const found = [...stale].filter(hasRun).sort((a, b) => a - b);
-  return options.edited && hasRun(index) ? [index, ...found] : found;
+  const found = [...stale].filter((i) => hasRun(cells[i])).sort((a, b) => a - b);
+  return options.edited && hasRun(cells[index]) ? [index, ...found] : found;
 }
 
 /**
@@ -109,12 +114,5 @@ export function findStale(
  * that read one of `names` and have run, and their dependents, in page order.
  */
 export function findReaders(cells: readonly NotebookCell[], names: readonly string[]): number[] {
-  const hasRun = (i: number) => ['done', 'error', 'stopped'].includes(cells[i].status);
-  const stale = new Set<number>();
-  cells.forEach((cell, index) => {
-    if (!cell.inputs.some((name) => names.includes(name))) return;
-    stale.add(index);
-    for (const i of findDependents(cells, index, [...cell.outputs, ...(cell.assigns ?? [])])) stale.add(i);
-  });
-  return [...stale].filter(hasRun).sort((a, b) => a - b);
+  return [...readersAndDependents(cells, names)].filter((i) => hasRun(cells[i])).sort((a, b) => a - b);
 }

@@ -2,7 +2,7 @@ import { describeBackend, isBackendPreference, type BackendPreference } from '..
 import { resolveBudget, toBudgetName } from './budget.ts';
 import { formatBytes } from './display/dom.ts';
 import { createEditor, type CellEditor } from './editor.ts';
-import { cellOfError, describeThrown, executeCell, findCellFrame } from './execute.ts';
+import { cellOfError, executeCell, findCellFrame, toError } from './execute.ts';
 import { releaseAllocation, type Allocation } from './hygiene.ts';
 import { declaredAbove, type CellState } from './notebook.ts';
 import type { Declaration } from './display/error.ts';
@@ -372,8 +372,7 @@ export function startRuntime(root: Document = document): Runtime {
   const showLateError = (error: unknown) => {
     const cell = cells.find((c) => c.id === cellOfError(error)) ?? lastRun;
     if (!cell) return;
-    const thrown =
-      error instanceof Error ? error : new Error(`Uncaught ${describeThrown(error)} (thrown, not an Error)`);
+    const thrown = toError(error);
     const frame = thrown.stack ? findCellFrame(thrown.stack, cell.id) : null;
     const note = Object.assign(document.createElement('p'), {
       className: 'cell-error',

@@ -20,11 +20,6 @@ export class NotebookScope {
     return [...this.values.keys()];
   }
 
-  /** The cell that owns a name (declared it on its last run), or null. */
-  ownerOf(name: string): string | null {
-    return this.owners.get(name)?.cell ?? null;
-  }
-
   /**
    * Before a cell runs: forgets everything it declared on its last run (a name it no longer declares
    * leaves the notebook), then makes it the owner of what it declares now.

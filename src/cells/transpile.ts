@@ -118,15 +118,11 @@ export function transpileCell(source: string, options: TranspileOptions = {}): C
     for (const declarator of node.declarations) {
       if (!declarator.init && !inLoopLeft)
         edits.push({ start: declarator.id.end, end: declarator.id.end, text: ' = undefined' });
-      if (node.kind === 'const' && declarator.id.type === 'Identifier') constants.push(declarator.id.name);
-      if (node.kind === 'const' && declarator.id.type !== 'Identifier')
-        constants.push(
-          ...sites
-            .filter(
-              (s) => s.kind === 'declare' && s.start >= declarator.id.start && s.end <= declarator.id.end,
-            )
-            .map((s) => s.name),
-        );
+      // A const's names are the declaration sites inside its pattern (`const { a, b: [c] } = …`).
+      if (node.kind === 'const')
+        for (const s of sites)
+          if (s.kind === 'declare' && s.start >= declarator.id.start && s.end <= declarator.id.end)
+            constants.push(s.name);
     }
     if (isStatement) {
       const end = js[node.end - 1] === ';' ? node.end - 1 : node.end;

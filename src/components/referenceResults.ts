@@ -80,7 +80,7 @@ export function lessonTimes(lesson: string, dir = RESULTS_DIR): LessonTimes | nu
 }
 
 /** A duration as the page states it: "about 6 min", "under a minute", "about 1 h 10 min". */
-export function formatDuration(ms: number): string {
+export function describeDuration(ms: number): string {
   const minutes = Math.round(ms / 60_000);
   if (minutes < 1) return 'under a minute';
   if (minutes < 60) return `about ${minutes} min`;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import {
   describeStat,
-  formatDuration,
+  describeDuration,
   formatReferenceFigure,
   lessonTimes,
   loadReference,
@@ -107,9 +107,9 @@ describe('reference results at build time', () => {
       referenceMs: 300_000 + 100_000,
       measuredOn: 'wasm SIMD, 1 thread, node v24 on 2 cores (test)',
     });
-    expect(formatDuration(20_000)).toBe('under a minute');
-    expect(formatDuration(6.4 * 60_000)).toBe('about 6 min');
-    expect(formatDuration(70 * 60_000)).toBe('about 1 h 10 min');
-    expect(formatDuration(120 * 60_000)).toBe('about 2 h');
+    expect(describeDuration(20_000)).toBe('under a minute');
+    expect(describeDuration(6.4 * 60_000)).toBe('about 6 min');
+    expect(describeDuration(70 * 60_000)).toBe('about 1 h 10 min');
+    expect(describeDuration(120 * 60_000)).toBe('about 2 h');
   });
 });
