@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseOptions } from './args.ts';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { FASHION_MNIST_CLASSES } from '../lib/data/fashionMnist.ts';
 import { parseIdxPair } from '../lib/data/idx.ts';
@@ -58,22 +58,17 @@ export async function runDataCommand(argv: string[], effects: DataCommandEffects
     error(`invalid data command: ${JSON.stringify(command)} (expected prepare)\n\n${USAGE}`);
     return 2;
   }
-  let values: { source?: string; out?: string; 'if-missing'?: boolean; full?: boolean; help?: boolean };
+  let values;
   try {
-    ({ values } = parseArgs({
-      args: rest,
-      options: {
-        source: { type: 'string' },
-        out: { type: 'string' },
-        'if-missing': { type: 'boolean' },
-        full: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
+    ({ values } = parseOptions(rest, {
+      source: { type: 'string' },
+      out: { type: 'string' },
+      'if-missing': { type: 'boolean' },
+      full: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     }));
   } catch (e) {
-    error(`invalid option: ${(e as Error).message}\n\n${USAGE}`);
+    error(`${(e as Error).message}\n\n${USAGE}`);
     return 2;
   }
   if (values.help) {

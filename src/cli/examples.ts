@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseOptions } from './args.ts';
 import { deflateSync, gunzipSync } from 'node:zlib';
 import { decodeShard, parseManifest } from '../lib/data/shards.ts';
 import type { ImageSet } from '../lib/data/imageSet.ts';
@@ -120,21 +120,16 @@ export interface ExamplesCommandEffects {
 export function runExamplesCommand(argv: string[], effects: ExamplesCommandEffects = {}): number {
   const log = effects.log ?? ((line) => console.log(line));
   const error = effects.error ?? ((line) => console.error(line));
-  let values: { source?: string; out?: string; 'per-class'?: string; help?: boolean };
+  let values;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        source: { type: 'string' },
-        out: { type: 'string' },
-        'per-class': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
+    ({ values } = parseOptions(argv, {
+      source: { type: 'string' },
+      out: { type: 'string' },
+      'per-class': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     }));
   } catch (e) {
-    error(`invalid option: ${(e as Error).message}\n\n${USAGE}`);
+    error(`${(e as Error).message}\n\n${USAGE}`);
     return 2;
   }
   if (values.help) {

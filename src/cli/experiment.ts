@@ -3,7 +3,6 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { availableParallelism, cpus } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { initBackend, type BackendChoice } from '../lib/backend.ts';
 import {
   checkResultsDefinition,
@@ -22,6 +21,7 @@ import {
   type RunEnvironment,
 } from '../lib/experiments/index.ts';
 import { renderTable } from './format.ts';
+import { parseOptions, UsageError, type OptionSpec } from './args.ts';
 
 const USAGE = `usage:
   reslab experiment list
@@ -60,8 +60,6 @@ export interface ExperimentCommandEffects {
   environment?: (backend: BackendChoice) => RunEnvironment;
 }
 
-class UsageError extends Error {}
-
 /** Runs `reslab experiment <command> …` (argv after `experiment`) and returns the exit code (0, 1 failure, 2 usage, 130 interrupted). */
 export async function runExperimentCommand(
   argv: readonly string[],
@@ -72,7 +70,7 @@ export async function runExperimentCommand(
   const [command, ...rest] = argv;
   try {
     if (command === 'list') {
-      parseOptions(rest, {}, 0);
+      parseExperimentOptions(rest, {}, 0);
       for (const name of EXPERIMENT_NAMES) stdout(name);
       return 0;
     }
@@ -97,7 +95,7 @@ export async function runExperimentCommand(
 }
 
 async function describe(args: readonly string[], stdout: (line: string) => void): Promise<number> {
-  const { values, experiment } = parseOptions(args, { budget: { type: 'string' } }, 1);
+  const { values, experiment } = parseExperimentOptions(args, { budget: { type: 'string' } }, 1);
   const budget = parseBudget(values.budget);
   const hash = await experiment!.definitionHash(budget);
   stdout(JSON.stringify({ definitionHash: hash, ...experiment!.describe(budget) }, null, 2));
@@ -116,7 +114,7 @@ async function run(
   effects: ExperimentCommandEffects & { stdout: (line: string) => void; stderr: (text: string) => void },
 ): Promise<number> {
   const { stdout, stderr } = effects;
-  const { values, experiment: parsed } = parseOptions(args, RUN_OPTIONS, 1);
+  const { values, experiment: parsed } = parseExperimentOptions(args, RUN_OPTIONS, 1);
   const experiment = parsed!;
   const budget = parseBudget(values.budget);
   const seeds = values.seeds === undefined ? [...experiment.seeds] : parseSeeds(values.seeds);
@@ -209,19 +207,12 @@ async function run(
   }
 }
 
-type OptionSpec = Record<string, { type: 'string' | 'boolean' }>;
-
-function parseOptions<O extends OptionSpec>(args: readonly string[], options: O, positionals: 0 | 1) {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...args], options, allowPositionals: positionals > 0, strict: true });
-  } catch (error) {
-    const allowed = Object.keys(options).map((k) => `--${k}`);
-    const message = (error as Error).message.split('.')[0];
-    throw new UsageError(
-      `invalid option: ${message} (expected ${allowed.length > 0 ? allowed.join(', ') : 'no options'})`,
-    );
-  }
+function parseExperimentOptions<O extends OptionSpec>(
+  args: readonly string[],
+  options: O,
+  positionals: 0 | 1,
+) {
+  const parsed = parseOptions(args, options, positionals > 0);
   let experiment: AnyExperiment | undefined;
   if (positionals > 0) {
     const names = parsed.positionals;
@@ -236,10 +227,7 @@ function parseOptions<O extends OptionSpec>(args: readonly string[], options: O,
       throw new UsageError((error as Error).message);
     }
   }
-  return {
-    values: parsed.values as { [K in keyof O]?: O[K]['type'] extends 'string' ? string : boolean },
-    experiment,
-  };
+  return { values: parsed.values, experiment };
 }
 
 function parseBudget(text: string | undefined): ExperimentBudgetName {

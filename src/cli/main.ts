@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { buildModel, listModels, parseVariants } from '../lib/models/registry.ts';
 import { traceModel } from '../lib/trace.ts';
 import { formatTrace, renderTable } from './format.ts';
+import { parseNumber, parseOptions, parseShape, UsageError } from './args.ts';
 
 /** Where the CLI writes; tests pass fakes. */
 export interface CliIo {
@@ -50,12 +50,12 @@ export function runCli(argv: readonly string[], io: CliIo = defaultIo): number {
     return 2;
   } catch (error) {
     io.stderr(error instanceof Error ? error.message : String(error));
-    return 1;
+    return error instanceof UsageError ? 2 : 1;
   }
 }
 
 function list(args: readonly string[], io: CliIo): number {
-  const { values } = parseStrict(args, { json: { type: 'boolean' } }, false);
+  const { values } = parseOptions(args, { json: { type: 'boolean' } });
   const models = listModels();
   if (values.json) {
     io.stdout(JSON.stringify(models, null, 2));
@@ -76,7 +76,7 @@ function list(args: readonly string[], io: CliIo): number {
 }
 
 function trace(args: readonly string[], io: CliIo): number {
-  const { values, positionals } = parseStrict(args, TRACE_OPTIONS, true);
+  const { values, positionals } = parseOptions(args, TRACE_OPTIONS, true);
   if (values.help) {
     io.stdout(USAGE);
     return 0;
@@ -112,44 +112,4 @@ function trace(args: readonly string[], io: CliIo): number {
     model.dispose();
   }
   return 0;
-}
-
-type Options = Parameters<typeof parseArgs>[0] extends infer C
-  ? C extends { options?: infer O }
-    ? O
-    : never
-  : never;
-
-function parseStrict<O extends NonNullable<Options>>(
-  args: readonly string[],
-  options: O,
-  allowPositionals: boolean,
-) {
-  try {
-    return parseArgs({ args: [...args], options, allowPositionals, strict: true });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const allowed = Object.keys(options)
-      .map((k) => `--${k}`)
-      .join(', ');
-    throw new Error(`invalid option: ${message.split('.')[0]} (expected ${allowed})`, { cause: error });
-  }
-}
-
-function parseShape(text: string): [number, number, number] {
-  const parts = text.split(',').map((p) => Number(p.trim()));
-  if (parts.length !== 3 || parts.some((p) => !Number.isInteger(p) || p <= 0)) {
-    throw new Error(
-      `invalid --input: ${JSON.stringify(text)} (expected H,W,C of positive integers, e.g. 224,224,3)`,
-    );
-  }
-  return parts as [number, number, number];
-}
-
-function parseNumber(text: string, what: string): number {
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n)) {
-    throw new Error(`invalid --${what}: ${JSON.stringify(text)} (expected a number)`);
-  }
-  return n;
 }
