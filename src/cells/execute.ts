@@ -5,6 +5,7 @@ import { table } from './display/dom.ts';
 import { explainUndefined, renderError, renderWarning, type Declaration } from './display/error.ts';
 import { inspect } from './display/inspector.ts';
 import type { TraceModel } from './display/model.ts';
+import type { PageContext } from './display/runContext.ts';
 import { trackAllocations, type Allocation } from './hygiene.ts';
 import type { ModelLike } from '../lib/memory.ts';
 import { CellSyntaxError, type SourcePosition } from './parse.ts';
@@ -26,6 +27,8 @@ export interface ExecuteOptions {
   findDeclaration?: (name: string) => Declaration | null;
   /** Names other cells of the page declare, each with its cell (a name belongs to one cell); default none. */
   declaredElsewhere?: ReadonlyMap<string, string>;
+  /** The page the cell is on, for views that save results or draw its references. */
+  page?: PageContext;
   /** How long a loop may keep the page from updating before it is stopped; default 8 s. */
   loopLimitMs?: number;
 }
@@ -237,7 +240,13 @@ export async function executeCell(options: ExecuteOptions): Promise<ExecuteResul
   const { id, source, output, prelude, scope, signal, budget } = options;
   const { tf, loadPlot } = prelude;
   const traceModel = prelude.lib.traceModel as TraceModel | undefined;
-  const context = { tf, lib: prelude.lib, loadPlot, traceModel };
+  const context = {
+    tf,
+    lib: prelude.lib,
+    loadPlot,
+    traceModel,
+    ...(options.page ? { page: options.page } : {}),
+  };
   const pending: Promise<void>[] = [];
   const cellConsole = createConsole(output, console);
   const perRun = new Map<string, unknown>([

@@ -143,6 +143,19 @@ function parseTrailingObject(source: string): ParsedCell | null {
  * coordinates. A cell that ends with an object literal on its own lines reads as one, as in a REPL.
  */
 export function parseCell(source: string): ParsedCell {
+  // The scheduler analyses a cell when it changes and the run compiles it: one parse serves both.
+  const cached = recentParses.get(source);
+  if (cached) return cached;
+  const result = parseUncached(source);
+  recentParses.set(source, result);
+  if (recentParses.size > 64) recentParses.delete(recentParses.keys().next().value!);
+  return result;
+}
+
+/** The last parses, by source (a parse is not changed by its users: they edit the text, not the tree). */
+const recentParses = new Map<string, ParsedCell>();
+
+function parseUncached(source: string): ParsedCell {
   let parsed: ParsedCell;
   try {
     parsed = parseExact(source);

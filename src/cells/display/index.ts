@@ -8,8 +8,7 @@ import { renderModel, type TraceModel } from './model.ts';
 import { isNode, renderNode } from './plot.ts';
 import { renderTensor } from './tensor.ts';
 import { isClassification, renderClassification } from './prediction.ts';
-import { pageResultsStore, pageRunContext } from './runContext.ts';
-import { findReference } from './reference.ts';
+import type { PageContext } from './runContext.ts';
 import { renderTraining, type TrainingDisplayOptions } from './training.ts';
 
 /** What rich views need: the loaded TF.js, Plot (loaded by the first view that charts) and the library's tracer. */
@@ -19,6 +18,8 @@ export interface DisplayContext {
   lib: typeof Library;
   loadPlot: () => Promise<typeof PlotModule>;
   traceModel?: TraceModel;
+  /** The page the views are on (results store, run context, reference curves); absent in tests of one view. */
+  page?: PageContext;
 }
 
 const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
@@ -109,9 +110,13 @@ async function renderAsyncIterable(
     await renderTraining(replay, item, {
       Plot: await context.loadPlot(),
       lib: context.lib,
-      store: pageResultsStore(context.lib.openResultsStore),
-      context: pageRunContext(context.tf),
-      reference: findReference(document, info),
+      ...(context.page
+        ? {
+            store: context.page.results(),
+            context: context.page.runContext(),
+            reference: context.page.findReference(info),
+          }
+        : {}),
       ...training,
     });
     return;

@@ -148,3 +148,11 @@ describe('transpileCell output runs', () => {
     expect((await run(source)).value).toEqual(value);
   });
 });
+
+describe('parseCell', () => {
+  test('parses a source once: the scheduler’s analysis and the run’s compile share the parse', () => {
+    const source = 'const once = [1, 2].map((x: number) => x * 2)';
+    expect(parseCell(source)).toBe(parseCell(source));
+    expect(parseCell(`${source};`)).not.toBe(parseCell(source));
+  });
+});
