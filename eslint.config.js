@@ -59,7 +59,7 @@ export default defineConfig(
   },
   {
     // The page's cells use the library through its public entry, src/lib/index.ts, and two tf-free
-    // modules the page needs before TF.js loads (the budget and backend names). Types may come from anywhere.
+    // modules the page needs before TF.js loads (the budget, backend names and formatters). Types may come from anywhere.
     files: ['src/cells/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
@@ -67,10 +67,10 @@ export default defineConfig(
         {
           patterns: [
             {
-              regex: '(^|/)lib/(?!index\\.ts$|budget\\.ts$|backendNames\\.ts$)',
+              regex: '(^|/)lib/(?!index\\.ts$|budget\\.ts$|backendNames\\.ts$|format\\.ts$)',
               allowTypeImports: true,
               message:
-                'Use the library through src/lib/index.ts (or the tf-free budget.ts and backendNames.ts before TF.js loads).',
+                'Use the library through src/lib/index.ts (or the tf-free budget.ts, backendNames.ts and format.ts before TF.js loads).',
             },
           ],
         },

@@ -21,6 +21,7 @@ import {
   type RunEnvironment,
 } from '../lib/experiments/index.ts';
 import { renderTable } from './format.ts';
+import { formatPercent } from '../lib/format.ts';
 import { parseOptions, UsageError, type OptionSpec } from './args.ts';
 
 const USAGE = `usage:
@@ -341,7 +342,7 @@ export function formatDuration(ms: number | null): string {
   return h > 0 ? `${h}h ${pad(m)}m` : m > 0 ? `${m}m ${pad(sec)}s` : `${sec}s`;
 }
 
-const percent = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : 'n/a');
+const percent = (x: number) => formatPercent(x, 'n/a');
 
 /** Formats one progress line: run i/N (variant, seed), epoch e/E, a bar, images/s and ETA. */
 export function formatProgress(p: ExperimentProgress, barWidth = 16): string {

@@ -2,6 +2,7 @@
 // (content/results/<experiment>.json, written only by `reslab experiment run`), summarises them across
 // seeds, and draws Observable Plot figures in Node with a server-side DOM (linkedom), so the page shows
 // them as static SVG, readable with JavaScript off.
+import { formatPercent } from '../lib/format.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as Plot from '@observablehq/plot';
@@ -87,8 +88,8 @@ export function describeDuration(ms: number): string {
   return `about ${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
 }
 
-/** Test error as the lessons write it: a percentage with one decimal. */
-export const percent = (fraction: number) => `${(100 * fraction).toFixed(1)}%`;
+/** Test error as the lessons write it: a percentage with one decimal (the library's formatter). */
+export const percent = (fraction: number) => formatPercent(fraction);
 
 /** "12.3% (11.9–12.8%, 3 seeds)" for a test error; "0.404 (0.389–0.423, 3 seeds)" for a loss. */
 export function describeStat(stat: SeedStat, metric: 'testError' | 'trainLoss' = 'testError'): string {

@@ -13,7 +13,16 @@ export function formatMacs(n: number): string {
   return String(n);
 }
 
-/** Formats a shape as "1×64×56×56". */
-export function formatShape(shape: readonly number[]): string {
-  return shape.join('×');
+/**
+ * Formats a shape as "1×64×56×56" (traces and tables), or with `brackets` as "[1, 64, 56, 56]" (cell
+ * views, as the array a cell's code writes). An unknown (null) dimension is the batch.
+ */
+export function formatShape(shape: readonly (number | null)[], { brackets = false } = {}): string {
+  const dims = shape.map((d) => (d === null ? 'batch' : String(d)));
+  return brackets ? `[${dims.join(', ')}]` : dims.join('×');
+}
+
+/** Formats a fraction as a percentage with one decimal, 0.1234 → "12.3%"; `missing` for undefined or NaN. */
+export function formatPercent(fraction: number | undefined, missing = '–'): string {
+  return fraction === undefined || !Number.isFinite(fraction) ? missing : `${(100 * fraction).toFixed(1)}%`;
 }

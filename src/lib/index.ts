@@ -54,9 +54,7 @@ export type {
 } from './models/index.ts';
 export { blockOf, toTorchOrder, traceModel } from './trace.ts';
 export type { BlockTrace, LayerTrace, ModelTrace } from './trace.ts';
-export { formatCount, formatMacs, formatShape } from './format.ts';
-export { describeLayer, drawBlockDiagram, layoutGraph, readModelGraph } from './diagram.ts';
-export type { BlockDiagramOptions, DiagramNode } from './diagram.ts';
+export { formatCount, formatMacs, formatPercent, formatShape } from './format.ts';
 export {
   deepResidualTable1Flops,
   deepResidualTable6,

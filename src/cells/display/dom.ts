@@ -1,3 +1,5 @@
+import { formatShape as formatShapeAs } from '../../lib/format.ts';
+
 /** Creates an element with a class and children (strings become text nodes). */
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -31,10 +33,8 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
-/** Formats a shape as `[1, 28, 28, 1]` (null dimensions as `batch`). */
-export function formatShape(shape: readonly (number | null)[]): string {
-  return `[${shape.map((d) => (d === null ? 'batch' : d)).join(', ')}]`;
-}
+/** Formats a shape as a cell writes it, `[1, 28, 28, 1]` (null dimensions as `batch`): the library's formatter. */
+export const formatShape = (shape: readonly (number | null)[]) => formatShapeAs(shape, { brackets: true });
 
 /** Builds a table with a caption, a header row and body rows. */
 export function table(

@@ -1,9 +1,8 @@
+import { formatPercent as percent } from '../../lib/format.ts';
 import type * as PlotModule from '@observablehq/plot';
 import type { Classification } from '../../lib/train/classify.ts';
 import { h, table } from './dom.ts';
 import { labelPlotGroups } from './plot.ts';
-
-const percent = (p: number) => `${(p * 100).toFixed(1)}%`;
 
 /** Whether a value is a {@link Classification} from the library's `classify`. */
 export function isClassification(value: unknown): value is Classification {

@@ -4,6 +4,7 @@ import type { PaperTable } from '../../lib/paperNumbers.ts';
 import type { RunConfig, RunResult } from '../../lib/train/results.ts';
 import type { ResultsStore } from '../../lib/train/resultsStore.ts';
 import type { EpochRecord, RunInfo, TrainRecord } from '../../lib/train/types.ts';
+import { formatPercent as percent } from '../../lib/format.ts';
 import { formatNumber, h, table } from './dom.ts';
 import { inspect } from './inspector.ts';
 import { labelPlotGroups } from './plot.ts';
@@ -53,8 +54,6 @@ const isRecord = (value: unknown): value is TrainRecord =>
   typeof value === 'object' &&
   value !== null &&
   ['step', 'epoch', 'done'].includes((value as { kind?: string }).kind ?? '');
-
-const percent = (value: number | undefined) => (value === undefined ? '–' : `${(value * 100).toFixed(1)}%`);
 
 /** Formats milliseconds as m:ss (or h:mm:ss). */
 export function formatDuration(ms: number): string {

@@ -1,6 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { describeLayer, drawBlockDiagram, layoutGraph, readModelGraph } from '../../../src/lib/diagram.ts';
+import {
+  describeLayer,
+  drawBlockDiagram,
+  layoutGraph,
+  readModelGraph,
+} from '../../../src/components/blockDiagram.ts';
 import {
   buildBlockModel,
   residualUnit,

@@ -1,3 +1,5 @@
+// The SVG drawing of a block diagram, made at build time for <BlockDiagram> (it builds strings, not DOM,
+// and lives beside the component: the pure library computes models, it does not draw them).
 import type * as tf from '@tensorflow/tfjs';
 
 /** One layer of a model's graph, reduced to what a diagram shows. */
