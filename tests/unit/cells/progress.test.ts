@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { comparisonProgress, describeRemaining } from '../../../src/cells/display/training.ts';
+import { comparisonProgress, describeRemaining } from '../../../src/cells/display/trainingProgress.ts';
 
 describe('training progress', () => {
   test('never says 0:00 while work remains', () => {
