@@ -1,9 +1,11 @@
+import type * as PlotModule from '@observablehq/plot';
 import type { Budget } from './budget.ts';
 import { createDisplay } from './display/api.ts';
 import { displayValue } from './display/index.ts';
 import { table } from './display/dom.ts';
 import { explainUndefined, renderError, renderWarning, type Declaration } from './display/error.ts';
 import { inspect } from './display/inspector.ts';
+import { sizedPlot } from './display/plot.ts';
 import type { TraceModel } from './display/model.ts';
 import type { PageContext } from './display/runContext.ts';
 import { trackAllocations, type Allocation } from './hygiene.ts';
@@ -322,6 +324,8 @@ export async function executeCell(options: ExecuteOptions): Promise<ExecuteResul
       const load = prelude.lazyValues.get(name);
       if (load && !prelude.values.has(name)) prelude.values.set(name, await load());
     }
+    if (compiled.inputs.includes('Plot'))
+      perRun.set('Plot', sizedPlot(prelude.values.get('Plot') as typeof PlotModule, output));
     const cell = (0, eval)(`${compiled.code}\n//# sourceURL=reslab-cell-${id}.js`) as CellFunction;
     const inputs = Object.fromEntries(compiled.inputs.map((name) => [name, lookup(name)]));
     if (compiled.hasLoops) inputs[LOOP_GUARD] = loopGuard;

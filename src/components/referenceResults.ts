@@ -143,10 +143,16 @@ function svgOf(figure: Element | SVGElement): string {
 }
 
 /**
+ * The widths each reference figure is drawn at, at build time: one for wide screens and one for phones
+ * (CSS shows the one that fits), so that its text is drawn at its own size rather than scaled down.
+ */
+export const FIGURE_WIDTHS = { wide: 640, narrow: 340 } as const;
+
+/**
  * Test error per epoch: for each variant the mean across seeds as a line, the min–max range as a band,
  * each seed as a faint dot at the end.
  */
-export function renderCurves(reference: Reference, caption: string): string {
+export function renderCurves(reference: Reference, caption: string, width = 640): string {
   const { document } = parseHTML('<!doctype html><html><body></body></html>');
   const rows = reference.summary.variants.flatMap((v) =>
     v.epochs.map((e) => ({
@@ -160,8 +166,8 @@ export function renderCurves(reference: Reference, caption: string): string {
   const figure = Plot.plot({
     document: document as unknown as Document,
     caption,
-    width: 640,
-    height: 300,
+    width,
+    height: width < 480 ? 240 : 300,
     marginRight: 20,
     style: { fontSize: '12px' },
     x: { label: 'epoch', tickFormat: 'd', ticks: Math.max(...rows.map((r) => r.epoch)) },
@@ -179,7 +185,7 @@ export function renderCurves(reference: Reference, caption: string): string {
  * Final test error per variant: each seed as a dot, the mean as a tick, the min–max as a rule; the
  * paper's figure, when given, in its own panel (a different network, dataset and training length).
  */
-export function renderFinal(reference: Reference, caption: string): string {
+export function renderFinal(reference: Reference, caption: string, width = 640): string {
   const { document } = parseHTML('<!doctype html><html><body></body></html>');
   const seeds = reference.summary.variants.flatMap((v) =>
     v.final.bySeed
@@ -201,10 +207,11 @@ export function renderFinal(reference: Reference, caption: string): string {
   const figure = Plot.plot({
     document: document as unknown as Document,
     caption,
-    width: 640,
+    width,
     height: 40 + 28 * reference.variants.length,
-    marginLeft: 150,
-    marginRight: 60,
+    // A phone's narrow figure keeps room for the variant names ("ReLU before addition") and the means.
+    marginLeft: width < 480 ? 132 : 150,
+    marginRight: width < 480 ? 36 : 60,
     style: { fontSize: '12px' },
     x: { label: 'final test error (%)', grid: true },
     y: { label: null, domain: reference.variants },

@@ -23,16 +23,18 @@ export function drawLossChart(
     reference,
     batchSize,
     hasVariants,
-  }: { reference?: ReferenceOverlay | null; batchSize: number; hasVariants: boolean },
+    width,
+  }: { reference?: ReferenceOverlay | null; batchSize: number; hasVariants: boolean; width: number },
 ): SVGElement | HTMLElement {
-  if (reference) return drawWithReference(Plot, lib, reference, points, batchSize);
+  if (reference) return drawWithReference(Plot, lib, reference, points, batchSize, width);
   // A short run (the quick budget logs a step or two per variant) is drawn as points too, so it shows.
   const few = points.length <= 40;
   const key = hasVariants ? 'variant' : 'currentColor';
   return Plot.plot({
+    width,
     height: 180,
     marginLeft: 48,
-    style: { background: 'transparent', color: 'currentColor' },
+    style: { background: 'transparent', color: 'currentColor', fontSize: '12px' },
     x: { label: 'step' },
     y: { label: 'training loss', grid: true },
     // Variants in training order get the reference charts’ colours (src/lib/experiments/colors.ts).
@@ -57,6 +59,7 @@ function drawWithReference(
   reference: ReferenceOverlay,
   points: readonly LossPoint[],
   batchSize: number,
+  width: number,
 ): SVGElement | HTMLElement {
   const trained = new Set(points.map((p) => p.variant || reference.variants[0]));
   const ref = reference.curves
@@ -70,10 +73,11 @@ function drawWithReference(
     loss: p.loss,
   }));
   return Plot.plot({
+    width,
     height: 220,
     marginLeft: 48,
     caption: `Solid: your run. Dashed, with a band from the best to the worst seed: the ${reference.label} (experiment ${reference.experiment}).`,
-    style: { background: 'transparent', color: 'currentColor' },
+    style: { background: 'transparent', color: 'currentColor', fontSize: '12px' },
     // Log scale: a quick run's few dozen images and the reference's tens of thousands on one axis.
     x: { type: 'log', label: 'images seen (log scale)' },
     y: { label: 'training loss', grid: true },

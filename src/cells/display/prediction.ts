@@ -28,9 +28,11 @@ export function renderClassification(result: Classification, Plot: typeof PlotMo
         ? ` · correct (label ${result.labelName})`
         : ` · wrong: the label is ${result.labelName}`;
   const figure = Plot.plot({
+    // Narrow enough for a phone, so its labels are drawn at their size rather than scaled down.
+    width: 360,
     height: 24 * probabilities.length + 40,
     marginLeft: 96,
-    style: { background: 'transparent', color: 'currentColor' },
+    style: { background: 'transparent', color: 'currentColor', fontSize: '12px' },
     x: { label: 'probability', domain: [0, 1], grid: true, percent: false },
     y: { label: null, domain: probabilities.map((p) => p.className) },
     marks: [

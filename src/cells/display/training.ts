@@ -8,7 +8,7 @@ import { formatPercent as percent } from '../../lib/format.ts';
 import { formatNumber, h, table } from './dom.ts';
 import { inspect } from './inspector.ts';
 import { drawLossChart, type LossPoint } from './lossChart.ts';
-import { labelPlotGroups } from './plot.ts';
+import { chartWidth, labelPlotGroups } from './plot.ts';
 import {
   comparisonProgress,
   describeRemaining,
@@ -104,6 +104,7 @@ export async function renderTraining(
   const points: LossPoint[] = [];
   const epochRecords: EpochRecord[] = [];
   let lastDraw = 0;
+  let drawnWidth = 0;
   let hasVariants = false;
   // For a comparison's overall time left: the time of the variants already finished.
   let currentVariant: string | undefined;
@@ -113,7 +114,8 @@ export async function renderTraining(
   const draw = () => {
     lastDraw = performance.now();
     if (points.length === 0) return;
-    const figure = drawLossChart(Plot, lib, points, { reference, batchSize, hasVariants });
+    drawnWidth = chartWidth(chart);
+    const figure = drawLossChart(Plot, lib, points, { reference, batchSize, hasVariants, width: drawnWidth });
     figure.setAttribute(
       'aria-label',
       `Training loss over ${points.length} logged steps${reference ? `, beside the ${reference.label}` : ''}`,
@@ -205,6 +207,9 @@ export async function renderTraining(
     }
   }
   draw();
+  // The chart is drawn at its container's width (Plot draws at a fixed width): redrawn when that changes.
+  if (typeof ResizeObserver !== 'undefined')
+    new ResizeObserver(() => Math.abs(chartWidth(chart) - drawnWidth) > 16 && draw()).observe(chart);
 
   if (records.length > 0) await showResults(records, info, options, final, actions, root);
 }

@@ -34,10 +34,12 @@ async function shown(value: unknown): Promise<string> {
 describe('cell views (snapshots)', () => {
   test('the inspector: primitives, arrays, objects, maps, errors, functions, class instances', () => {
     class Point {
-      constructor(
-        public x: number,
-        public y: number,
-      ) {}
+      x: number;
+      y: number;
+      constructor(x: number, y: number) {
+        this.x = x;
+        this.y = y;
+      }
     }
     const values: Record<string, unknown> = {
       number: 0.1 + 0.2,
