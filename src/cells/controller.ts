@@ -22,6 +22,8 @@ export interface CellView {
   readonly id: string;
   /** The lesson's code for the cell (what Reset brings back). */
   readonly original: string;
+  /** The cell's title, as the page shows it. */
+  readonly title: string;
   /** The code in the editor now. */
   source(): string;
   setSource(source: string): void;
@@ -48,6 +50,17 @@ export interface ToolbarView {
   /** The backend the notebook runs on, in words, and its name. */
   backend(description: string, name: string): void;
   memory(memory: { numTensors: number; numBytes: number }): void;
+  /** What runs now and how far the run is (null when nothing runs). */
+  progress(progress: RunProgress | null): void;
+}
+
+/** How far a run of several cells (Run all, or a cell with the cells it needs) is. */
+export interface RunProgress {
+  /** The running cell (null between two cells). */
+  running: { id: string; title: string } | null;
+  /** Cells of this run that have ended, and all the cells of this run. */
+  done: number;
+  total: number;
 }
 
 /** What the notebook needs from the world: TF.js, a way to run a cell, and the page's settings. */
@@ -79,6 +92,8 @@ export class NotebookController {
   /** The cell that ran last: where a GPU loss or an error without a stack is told. */
   private lastRun: CellView | null = null;
   private meter: ReturnType<typeof setInterval> | null = null;
+  /** The cells of the run in progress (every cell queued or run since the page was last idle). */
+  private readonly inRun = new Set<string>();
 
   constructor(cells: CellView[], toolbar: ToolbarView, store: EditStore, effects: NotebookEffects) {
     this.cells = cells;
@@ -110,6 +125,7 @@ export class NotebookController {
         change: (id, state) => {
           this.cell(id).showState(state);
           this.showBusy(this.scheduler?.isBusy ?? state === 'running');
+          if (this.scheduler) this.showProgress(id, state);
         },
       },
     );
@@ -332,6 +348,29 @@ export class NotebookController {
       clearInterval(this.meter);
       this.meter = null;
     }
+  }
+
+  /** Tells the toolbar which cell runs and how many of the run's cells have ended. */
+  private showProgress(id: string, state: CellState): void {
+    if (state === 'queued' || state === 'running') this.inRun.add(id);
+    const states = this.scheduler.cells.map((_, i) => this.scheduler.state(i));
+    const runningIndex = states.indexOf('running');
+    const active = states.some((s) => s === 'queued' || s === 'running');
+    if (!active) {
+      this.inRun.clear();
+      this.toolbar.progress(null);
+      return;
+    }
+    const pending = this.scheduler.cells.filter(
+      (cell, i) => this.inRun.has(cell.id) && (states[i] === 'queued' || states[i] === 'running'),
+    ).length;
+    const running =
+      runningIndex < 0 ? null : this.cells.find((c) => c.id === this.scheduler.cells[runningIndex].id)!;
+    this.toolbar.progress({
+      running: running && { id: running.id, title: running.title },
+      done: this.inRun.size - pending,
+      total: this.inRun.size,
+    });
   }
 
   private release(id: string): void {

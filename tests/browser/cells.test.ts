@@ -225,4 +225,29 @@ describe('notebook cells', () => {
       assert.deepEqual(violations, []);
     });
   }
+
+  test('Run all names the running cell in the toolbar, links to it, and clears when done', async () => {
+    const { page, problems } = await site.open(about);
+    // Record every text the progress line shows (a quick run passes in milliseconds).
+    await page.evaluate(() => {
+      const line = document.querySelector('[data-run-progress]')!;
+      const seen: string[] = [];
+      (window as unknown as { progressSeen: string[] }).progressSeen = seen;
+      new MutationObserver(() => {
+        const link = line.querySelector('a');
+        if (!(line as HTMLElement).hidden && link)
+          seen.push(`${line.textContent} -> ${link.getAttribute('href')}`);
+      }).observe(line, { childList: true, subtree: true, attributes: true });
+    });
+    await page.locator('[data-action="run-all"]').click();
+    for (const id of ['hello', 'shared-image']) await waitForState(cell(page, id), 'done', 120_000);
+    const seen = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
+    const cells = await page.locator('code-cell').count();
+    assert.ok(
+      seen.some((text) => text.startsWith(`Running cell 1 of ${cells}: `) && text.endsWith('-> #cell-hello')),
+      seen.join('\n'),
+    );
+    assert.equal(await page.locator('[data-run-progress]').isHidden(), true);
+    assert.deepEqual(problems, []);
+  });
 });

@@ -45,6 +45,7 @@ export function createCellView(
     element.querySelector('script[data-cell-source]')!.textContent ?? '""',
   ) as string;
   const output = element.querySelector<HTMLElement>('.cell-output')!;
+  const title = element.dataset.cellTitle || `cell ${id}`;
   const notice = element.querySelector<HTMLElement>('[data-cell-notice]');
   const reset = element.querySelector<HTMLButtonElement>('[data-action="reset"]');
   const code = element.querySelector<HTMLElement>('.cell-code')!;
@@ -67,6 +68,7 @@ export function createCellView(
   return {
     id,
     original,
+    title,
     output,
     source: () => editor.getSource(),
     setSource(source) {

@@ -1,6 +1,6 @@
 import { isBackendPreference, type BackendPreference } from '../../lib/backendNames.ts';
 import { toBudgetName, type BudgetName } from '../budget.ts';
-import type { ToolbarView } from '../controller.ts';
+import type { RunProgress, ToolbarView } from '../controller.ts';
 import { formatBytes } from '../display/dom.ts';
 
 // The page's `<notebook-toolbar>` as the notebook sees it: the notice line, Stop and Restart, the
@@ -24,6 +24,7 @@ export function createToolbarView(toolbar: HTMLElement | null): PageToolbar {
   const backend = find<HTMLSelectElement>('[data-backend-select]');
   const stop = find<HTMLButtonElement>('[data-action="stop"]');
   const restart = find<HTMLButtonElement>('[data-action="restart"]');
+  const progressLine = find('[data-run-progress]');
   if (restart) restart.disabled = false;
   return {
     notice(text) {
@@ -44,8 +45,25 @@ export function createToolbarView(toolbar: HTMLElement | null): PageToolbar {
       meter.textContent = `${numTensors.toLocaleString('en-US')} tensors · ${formatBytes(numBytes)}`;
       meter.dataset.tensors = String(numTensors);
     },
+    progress: (progress) => showRunProgress(progressLine, progress),
     budgetName: () => toBudgetName(budget?.value),
     backendPreference: () => (isBackendPreference(backend?.value) ? backend.value : 'auto'),
     onBudgetChange: (listener) => budget?.addEventListener('change', listener),
   };
+}
+
+/**
+ * "Running cell 3 of 7: Train all six variants" with a link that scrolls to it; nothing when one cell
+ * runs on its own (its status line says it) or nothing runs.
+ */
+function showRunProgress(line: HTMLElement | null, progress: RunProgress | null): void {
+  if (!line) return;
+  line.hidden = progress === null || progress.total < 2;
+  if (line.hidden || !progress) return line.replaceChildren();
+  const { running, done, total } = progress;
+  if (!running) return line.replaceChildren(`${done} of ${total} cells done`);
+  const link = document.createElement('a');
+  link.href = `#cell-${running.id}`;
+  link.textContent = running.title;
+  line.replaceChildren(`Running cell ${done + 1} of ${total}: `, link);
 }

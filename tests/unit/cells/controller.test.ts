@@ -5,7 +5,12 @@ import * as tf from '@tensorflow/tfjs';
 import { parseHTML } from 'linkedom';
 import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { BackendChoice } from '../../../src/lib/backend.ts';
-import { NotebookController, type CellView, type ToolbarView } from '../../../src/cells/controller.ts';
+import {
+  NotebookController,
+  type CellView,
+  type RunProgress,
+  type ToolbarView,
+} from '../../../src/cells/controller.ts';
 import { executeCell } from '../../../src/cells/execute.ts';
 import type { CellState } from '../../../src/cells/notebook.ts';
 import type { SourcePosition } from '../../../src/cells/parse.ts';
@@ -35,6 +40,7 @@ function fakeCell(id: string, original: string): FakeCell {
   const cell: FakeCell = {
     id,
     original,
+    title: `Title of ${id}`,
     output,
     states: [],
     lines: [],
@@ -83,7 +89,9 @@ function page(cells: Record<string, string>, options: { store?: EditStore; budge
   const notices: (string | null)[] = [];
   const busy: boolean[] = [];
   const badges: string[] = [];
+  const progress: (RunProgress | null)[] = [];
   const toolbar: ToolbarView = {
+    progress: (p) => void progress.push(p),
     notice: (text) => void notices.push(text),
     busy: (b) => void busy.push(b),
     backend: (description) => void badges.push(description),
@@ -111,6 +119,7 @@ function page(cells: Record<string, string>, options: { store?: EditStore; budge
     notices,
     busy,
     badges,
+    progress,
     prelude,
     loadPrelude,
     store,
@@ -130,6 +139,22 @@ describe('NotebookController', () => {
     expect(p.loadPrelude).toHaveBeenCalledTimes(1);
     expect(p.badges.at(-1)).toBe('Backend: cpu');
     expect(p.busy.at(-1)).toBe(false);
+  });
+
+  test('a run of several cells tells the toolbar which cell runs, of how many, and ends with none', async () => {
+    const p = page({ a: 'const x = 2', b: 'const y = x * 3', c: 'y + 1' });
+    await p.notebook.runAll();
+    const running = p.progress
+      .filter((r) => r?.running)
+      .map((r) => `${r!.done + 1}/${r!.total} ${r!.running!.title}`);
+    expect(running).toEqual(['1/3 Title of a', '2/3 Title of b', '3/3 Title of c']);
+    expect(p.progress.at(-1)).toBeNull();
+    await p.notebook.run('a'); // one cell: a run of one
+    expect(p.progress.filter((r) => r?.running).at(-1)).toEqual({
+      running: { id: 'a', title: 'Title of a' },
+      done: 0,
+      total: 1,
+    });
   });
 
   test('the first run says TF.js is loading; a failed load is told under the cell and tried again next run', async () => {
