@@ -77,7 +77,7 @@ export function startRuntime(root: Document = document): Runtime {
   addEventListener('pagehide', () => notebook.pageHidden());
   root.documentElement.classList.add('notebook-ready');
 
-  // A documented test hook (see the "About the cells" page): the live tensor count, the prelude names,
+  // A documented test hook (README, "The notebook runtime"): the live tensor count, the prelude names,
   // which backend packages have loaded, and a way to lose the WebGPU device as a driver reset would.
   (globalThis as { __reslab?: unknown }).__reslab = {
     memory: () => notebook.loaded?.tf.memory() ?? null,

@@ -21,5 +21,10 @@ export function renderMath(tex: string, displayMode: boolean): string {
 export const katexPlugin = {
   name: 'reslab-katex',
   math: (node: { value: string }) => ({ raw: renderMath(node.value, true), mdxExpressions: false }),
-  inlineMath: (node: { value: string }) => ({ raw: renderMath(node.value, false), mdxExpressions: false }),
+  // A word joiner after inline math: the browser may otherwise break the line between the formula (an
+  // inline-block) and the comma or full stop after it.
+  inlineMath: (node: { value: string }) => ({
+    raw: `${renderMath(node.value, false)}\u2060`,
+    mdxExpressions: false,
+  }),
 };

@@ -100,6 +100,48 @@ describe('theme', () => {
   });
 });
 
+describe('lesson layout', () => {
+  test('the contents are folded on a phone and open beside the lesson on a desktop', async () => {
+    for (const [width, open] of [
+      [390, false],
+      [1280, true],
+    ] as const) {
+      const context = await site.browser.newContext({ viewport: { width, height: 800 } });
+      const page = await context.newPage();
+      await page.goto(site.url('lessons/04-pre-activation/'));
+      assert.equal(await page.locator('.toc ol').isVisible(), open, `contents list at ${width} px`);
+      // On a phone the lesson's title is on the first screen.
+      if (!open) assert.ok((await page.locator('h1').boundingBox())!.y < 800);
+      await context.close();
+    }
+  });
+
+  test('inline math keeps the punctuation after it on its line', async () => {
+    const context = await site.browser.newContext({ viewport: { width: 390, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(site.url('lessons/04-pre-activation/'));
+    const split = await page.evaluate(() => {
+      const broken: string[] = [];
+      for (const math of document.querySelectorAll('.prose p > .katex')) {
+        let next = math.nextSibling;
+        if (next?.nodeType === Node.TEXT_NODE && next.textContent?.startsWith('\u2060'))
+          next = next.textContent.length > 1 ? next : next.nextSibling;
+        if (next?.nodeType !== Node.TEXT_NODE || !/^\u2060?[,.;:]/.test(next.textContent ?? '')) continue;
+        const range = document.createRange();
+        const offset = next.textContent!.startsWith('\u2060') ? 1 : 0;
+        range.setStart(next, offset);
+        range.setEnd(next, offset + 1);
+        const mark = range.getBoundingClientRect();
+        const box = math.getBoundingClientRect();
+        if (mark.top >= box.bottom - 1) broken.push(math.textContent ?? '');
+      }
+      return broken;
+    });
+    await context.close();
+    assert.deepEqual(split, []);
+  });
+});
+
 describe('search', () => {
   test('finds a lesson by a word that appears only in its body', async () => {
     const { page, problems } = await site.open('search/?q=receptive');
@@ -111,6 +153,23 @@ describe('search', () => {
     assert.ok(
       marked.some((word) => /receptive/i.test(word)),
       `highlighted: ${marked}`,
+    );
+    assert.deepEqual(problems, []);
+  });
+
+  test('a nonsense word finds nothing, a single letter asks for a word, and excerpts are prose', async () => {
+    const { page, problems } = await site.open('search/?q=xqzvw');
+    await page.locator('.search-status', { hasText: 'No lesson mentions' }).waitFor();
+    assert.equal(await page.locator('.search-results li').count(), 0);
+    await page.goto(site.url('search/?q=x'));
+    await page.locator('.search-status', { hasText: 'two letters or more' }).waitFor();
+    await page.goto(site.url('search/?q=shortcut'));
+    await page.locator('.search-results li').first().waitFor();
+    const excerpts = await page.locator('.search-results li p').allTextContents();
+    // Code and math are left out of the index: no excerpt reads like code (`=>`, `const`, braces).
+    assert.ok(
+      excerpts.every((text) => !/=>|\bconst\b|[{}]/.test(text)),
+      excerpts.join('\n'),
     );
     assert.deepEqual(problems, []);
   });
