@@ -31,7 +31,7 @@ export function chartWidth(container: HTMLElement): number {
     return (parseFloat(style.paddingLeft) || 0) + (parseFloat(style.paddingRight) || 0);
   };
   let sized: HTMLElement | null = container;
-  while (sized && sized.clientWidth === 0) sized = sized.parentElement;
+  while (sized && !(sized.clientWidth > 0)) sized = sized.parentElement;
   if (!sized) return 640;
   const inner = sized.clientWidth - padding(sized) - (sized === container ? 0 : padding(container));
   return Math.round(Math.min(Math.max(inner, 280), 960));
