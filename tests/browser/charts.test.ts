@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { openSite, type Site } from './harness.ts';
+import { openSite, seriousAxeViolations, type Site } from './harness.ts';
 import { cell, runCell } from './cellHelpers.ts';
 
 // Charts read at every width: on a 390 px phone and a 1280 px desktop, light and dark, no chart runs
@@ -84,7 +84,7 @@ for (const width of [390, 1280]) {
 }
 
 for (const width of [390, 1280]) {
-  test(`a training run's live chart, its tables and a cell's own Plot chart fit and read at ${width} px`, async () => {
+  test(`a training run's live chart, its tables and a cell's own Plot chart fit and read at ${width} px, and axe finds nothing`, async () => {
     const context = await site.browser.newContext({ viewport: { width, height: 900 } });
     const page = await context.newPage();
     await page.goto(site.url('lessons/05-shortcut-variants/?backend=wasm'));
@@ -93,7 +93,10 @@ for (const width of [390, 1280]) {
     assert.ok((await page.locator('code-cell[data-cell-id="ablation"] .train-final table').count()) > 0);
     assert.ok((await page.locator('code-cell[data-cell-id="ablation-chart"] svg').count()) > 0);
     const problems = await chartProblems(page);
+    // Run all covers every lesson at the desktop width (lessons.test.ts); here the phone width too.
+    const violations = await seriousAxeViolations(page);
     await context.close();
     assert.deepEqual(problems, []);
+    assert.deepEqual(violations, [], `axe after training at ${width} px`);
   });
 }
