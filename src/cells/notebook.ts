@@ -21,7 +21,7 @@ export interface NotebookCell extends CellDependencies {
 }
 
 /** Returns the index of the nearest cell before `index` that defines `name`, or -1. */
-export function findDefiningCell(cells: readonly CellDependencies[], index: number, name: string): number {
+function findDefiningCell(cells: readonly CellDependencies[], index: number, name: string): number {
   for (let i = index - 1; i >= 0; i--) if (cells[i].outputs.includes(name)) return i;
   return -1;
 }

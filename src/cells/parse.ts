@@ -62,7 +62,7 @@ function stripTypes(source: string): { code: string; mappings: string } {
  * next equal one. Null when the line is not such a subsequence (then the source map decides; sucrase's
  * maps every column after a `${…}` template on a line to one place, so it is the second choice).
  */
-export function alignColumn(js: string, ts: string, column: number): number | null {
+function alignColumn(js: string, ts: string, column: number): number | null {
   if (js === ts) return column;
   let t = 0;
   let found: number | null = null;

@@ -32,7 +32,7 @@ export interface CellReferences {
  * Globals a cell may use that are never notebook variables. `console` is deliberately absent: the
  * runtime passes its own so that logging appears under the cell.
  */
-export const defaultGlobals: ReadonlySet<string> = new Set([
+const defaultGlobals: ReadonlySet<string> = new Set([
   'Array',
   'ArrayBuffer',
   'AbortController',

@@ -91,7 +91,7 @@ function download(label: string, fileName: string, text: string, type: string): 
 }
 
 /** Formats a paper's figures for one variant: `6.61`, `fail`, or several with their labels. */
-export function formatPaperFigures(lib: TrainingLibrary, paper: PaperTable, variant: string): string {
+function formatPaperFigures(lib: TrainingLibrary, paper: PaperTable, variant: string): string {
   const figures = lib.findPaperFigures(paper, variant);
   const value = (error: number | null) => (error === null ? 'fail' : error.toFixed(2));
   if (figures.length <= 1) return figures.length === 0 ? '–' : value(figures[0].error);
