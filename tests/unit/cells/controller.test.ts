@@ -14,7 +14,7 @@ import {
 import { executeCell } from '../../../src/cells/execute.ts';
 import type { CellState } from '../../../src/cells/notebook.ts';
 import type { SourcePosition } from '../../../src/cells/parse.ts';
-import type { Prelude } from '../../../src/cells/prelude.ts';
+import { cpuPrelude } from './cpuPrelude.ts';
 import { createMemoryStorage, EditStore } from '../../../src/cells/storage.ts';
 import type { BudgetName } from '../../../src/cells/budget.ts';
 
@@ -68,19 +68,14 @@ function fakeCell(id: string, original: string): FakeCell {
 const backend = (name: 'cpu' | 'wasm'): BackendChoice =>
   ({ name, preference: 'auto', reason: null }) as BackendChoice;
 
-function fakePrelude(): Prelude & { lost: string | null; onLoss?: (message: string) => void } {
-  const prelude = {
-    tf,
-    loadPlot: () => Promise.reject(new Error('no Plot in these tests')),
-    lib: {},
-    values: new Map<string, unknown>([['tf', tf]]),
-    lazyValues: new Map(),
+function fakePrelude() {
+  const prelude = cpuPrelude({
     backend: backend('cpu'),
     lost: null as string | null,
     deviceLoss: () => prelude.lost,
     reinitBackend: vi.fn(async () => backend('cpu')),
-  };
-  return prelude as unknown as Prelude & { lost: string | null };
+  });
+  return prelude;
 }
 
 /** A page: cells by id and source, a toolbar that records, and a controller over them. */

@@ -6,7 +6,7 @@ import { parseHTML } from 'linkedom';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { BUDGETS } from '../../../src/lib/budget.ts';
 import { executeCell } from '../../../src/cells/execute.ts';
-import type { Prelude } from '../../../src/cells/prelude.ts';
+import { cpuPrelude } from './cpuPrelude.ts';
 import { Scheduler } from '../../../src/cells/scheduler.ts';
 import { NotebookScope } from '../../../src/cells/scope.ts';
 import { analyseCell } from '../../../src/cells/transpile.ts';
@@ -18,13 +18,7 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const prelude = {
-  tf,
-  loadPlot: () => Promise.reject(new Error('no Plot in these tests')),
-  lib: {},
-  values: new Map<string, unknown>([['tf', tf]]),
-  lazyValues: new Map(),
-} as unknown as Prelude;
+const prelude = cpuPrelude();
 
 /** A page of cells run as the lesson runtime runs them (its scheduler, scope and execute). */
 function notebook(cells: Record<string, string>, { loopLimitMs }: { loopLimitMs?: number } = {}) {
