@@ -3,17 +3,14 @@ import { z } from 'zod';
 import type { Random } from './random.ts';
 
 /** Augmentation options (the CIFAR recipe of He et al. 2016, §4.2: pad 4, random crop, random flip). */
-export interface AugmentOptions {
-  /** Flips each image left–right with probability 1/2. Default false. */
-  flip?: boolean;
-  /** Pads each side by this many zero pixels, then crops back to the original size at a random offset. Default 0 (no crop). */
-  cropPadding?: number;
-}
+export type AugmentOptions = z.input<typeof augmentSchema>;
 
 /** The zod schema of {@link AugmentOptions}. */
 export const augmentSchema = z
   .object({
+    /** Flips each image left–right with probability 1/2. Default false. */
     flip: z.boolean({ error: 'true or false' }).default(false),
+    /** Pads each side by this many zero pixels, then crops back to the original size at a random offset. Default 0 (no crop). */
     cropPadding: z
       .number({ error: 'a non-negative integer (pixels)' })
       .int({ error: 'a non-negative integer (pixels)' })

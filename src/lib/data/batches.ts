@@ -5,16 +5,7 @@ import type { ImageSet } from './imageSet.ts';
 import { createRandom, deriveSeed, shuffleInPlace, type Random } from './random.ts';
 
 /** How images become model inputs, applied on the device to each batch. */
-export interface Preprocess {
-  /** Output size: a side length or [height, width], by bilinear resizing. Default: the images' own size. */
-  size?: number | [number, number];
-  /** Output channels: 1 keeps grayscale, 3 repeats one channel three times. Default: the images' own. */
-  channels?: number;
-  /** Mean subtracted after scaling pixels to [0, 1], one value or one per channel. Default 0. */
-  mean?: number | number[];
-  /** Standard deviation divided by after subtracting the mean. Default 1. */
-  std?: number | number[];
-}
+export type Preprocess = z.input<typeof preprocessSchema>;
 
 const perChannel = z.union([z.number(), z.array(z.number()).min(1)], {
   error: 'a number or one number per channel',
@@ -23,6 +14,7 @@ const perChannel = z.union([z.number(), z.array(z.number()).min(1)], {
 /** The zod schema of {@link Preprocess}. */
 export const preprocessSchema = z
   .object({
+    /** Output size: a side length or [height, width], by bilinear resizing. Default: the images' own size. */
     size: z
       .union(
         [z.number().int().positive(), z.tuple([z.number().int().positive(), z.number().int().positive()])],
@@ -31,8 +23,11 @@ export const preprocessSchema = z
         },
       )
       .optional(),
+    /** Output channels: 1 keeps grayscale, 3 repeats one channel three times. Default: the images' own. */
     channels: z.union([z.literal(1), z.literal(3)], { error: '1 or 3' }).optional(),
+    /** Mean subtracted after scaling pixels to [0, 1], one value or one per channel. Default 0. */
     mean: perChannel.optional(),
+    /** Standard deviation divided by after subtracting the mean. Default 1. */
     std: perChannel.optional(),
   })
   .strict();

@@ -49,47 +49,36 @@ export interface LoadProgress {
 }
 
 /** Options of {@link loadFashionMnist}. */
-export interface LoadFashionMnistOptions {
-  /** URL of the folder holding `manifest.json` (e.g. `${import.meta.env.BASE_URL}data/fashion-mnist/`). Required. */
-  baseUrl: string;
-  /** `lesson` (the default lesson-sized sample, e.g. 10k/2k) or `full` (60k/10k, written by `reslab data prepare --full`). Default `lesson`. */
-  subset?: 'lesson' | 'full';
-  /** Keeps only the first N training images of the subset (it is already shuffled and stratified). Default: all. */
-  trainSize?: number;
-  /** Keeps only the first N test images. Default: all. */
-  testSize?: number;
-  /** Normalisation after scaling to [0, 1]: `none`, or `standardize` with the dataset's mean and std. Default `none`. */
-  normalize?: 'none' | 'standardize';
-  /** Resizes every batch to this side length (the seed articles use 96 or 224). Default 28 (no resize). */
-  imageSize?: number;
-  /** 1 (grayscale) or 3 (repeated, for ImageNet-style stems). Default 1. */
-  channels?: 1 | 3;
-  /** Called as shard bytes arrive. */
-  onProgress?: (progress: LoadProgress) => void;
-  /** The fetch to use. Default `globalThis.fetch`. */
-  fetch?: typeof fetch;
-  /** Cache for shards (and the manifest, for offline visits). Default: Cache API `reslab-data` when available; null for none. */
-  cache?: ShardCache | null;
-}
+export type LoadFashionMnistOptions = z.input<typeof optionsSchema>;
 
 const optionsSchema = z
   .object({
+    /** URL of the folder holding `manifest.json` (e.g. `${import.meta.env.BASE_URL}data/fashion-mnist/`). Required. */
     baseUrl: z.string({ error: 'a URL string' }).min(1, { error: 'a URL string' }),
+    /** `lesson` (the default lesson-sized sample, e.g. 10k/2k) or `full` (60k/10k, written by `reslab data prepare --full`). Default `lesson`. */
     subset: z.enum(['lesson', 'full'], { error: 'one of lesson, full' }).default('lesson'),
+    /** Keeps only the first N training images of the subset (it is already shuffled and stratified). Default: all. */
     trainSize: z.number().int().positive({ error: 'a positive integer' }).optional(),
+    /** Keeps only the first N test images. Default: all. */
     testSize: z.number().int().positive({ error: 'a positive integer' }).optional(),
+    /** Normalisation after scaling to [0, 1]: `none`, or `standardize` with the dataset's mean and std. Default `none`. */
     normalize: z.enum(['none', 'standardize'], { error: 'one of none, standardize' }).default('none'),
+    /** Resizes every batch to this side length (the seed articles use 96 or 224). Default 28 (no resize). */
     imageSize: z
       .number()
       .int()
       .min(8, { error: 'an integer from 8 to 512' })
       .max(512, { error: 'an integer from 8 to 512' })
       .optional(),
+    /** 1 (grayscale) or 3 (repeated, for ImageNet-style stems). Default 1. */
     channels: z.union([z.literal(1), z.literal(3)], { error: '1 or 3' }).optional(),
+    /** Called as shard bytes arrive. */
     onProgress: z
       .custom<(p: LoadProgress) => void>((v) => typeof v === 'function', { error: 'a function' })
       .optional(),
+    /** The fetch to use. Default `globalThis.fetch`. */
     fetch: z.custom<typeof fetch>((v) => typeof v === 'function', { error: 'a function' }).optional(),
+    /** Cache for shards (and the manifest, for offline visits). Default: Cache API `reslab-data` when available; null for none. */
     cache: z
       .custom<ShardCache | null>((v) => v === null || typeof v === 'object', { error: 'a Cache or null' })
       .optional(),

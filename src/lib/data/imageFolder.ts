@@ -24,20 +24,7 @@ export type ImageDecoder = (
 ) => Promise<DecodedImage>;
 
 /** Options of {@link loadImageFolder}. */
-export interface ImageFolderOptions {
-  /** Side length every image is resized to. Default 64. */
-  size?: number;
-  /** 3 keeps colour (RGB), 1 converts to grayscale. Default 3. */
-  channels?: 1 | 3;
-  /** Fraction of each class held out for testing. Default 0.2. */
-  testFraction?: number;
-  /** Seed of the split. Default 0. */
-  seed?: number;
-  /** Decoder. Default: `createImageBitmap` + `OffscreenCanvas` (browsers). */
-  decode?: ImageDecoder;
-  /** Called after each file with the number done and in all. */
-  onProgress?: (done: number, total: number) => void;
-}
+export type ImageFolderOptions = z.input<typeof optionsSchema>;
 
 /** A skipped file and why. */
 export interface SkippedFile {
@@ -57,15 +44,21 @@ const IMAGE_EXTENSIONS = /\.(png|jpe?g|gif|webp|bmp|avif)$/i;
 
 const optionsSchema = z
   .object({
+    /** Side length every image is resized to. Default 64. */
     size: positiveInt.max(512, { error: 'a positive integer up to 512' }).default(64),
+    /** 3 keeps colour (RGB), 1 converts to grayscale. Default 3. */
     channels: z.union([z.literal(1), z.literal(3)], { error: '1 or 3' }).default(3),
+    /** Fraction of each class held out for testing. Default 0.2. */
     testFraction: z
       .number({ error: 'a number in [0, 1)' })
       .min(0)
       .max(0.95, { error: 'a number in [0, 0.95]' })
       .default(0.2),
+    /** Seed of the split. Default 0. */
     seed: seedSchema.default(0),
+    /** Decoder. Default: `createImageBitmap` + `OffscreenCanvas` (browsers). */
     decode: z.custom<ImageDecoder>((v) => typeof v === 'function', { error: 'a function' }).optional(),
+    /** Called after each file with the number done and in all. */
     onProgress: z
       .custom<(d: number, t: number) => void>((v) => typeof v === 'function', { error: 'a function' })
       .optional(),

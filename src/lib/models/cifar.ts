@@ -16,76 +16,56 @@ import { RESIDUAL_BRANCHES, residualUnit, STRIDE_PLACEMENTS } from './residualUn
 import { DOWNSAMPLE_SHORTCUTS, SHORTCUT_VARIANTS } from './shortcuts.ts';
 
 const cifarSchema = z.strictObject({
-  depth: positiveInt.default(20),
-  branch: oneOf(RESIDUAL_BRANCHES).default('basic'),
-  shortcut: oneOf(SHORTCUT_VARIANTS).default('identity'),
-  activation: oneOf(ACTIVATION_VARIANTS).default('original'),
-  downsample: oneOf(DOWNSAMPLE_SHORTCUTS).optional(),
-  plain: z.boolean({ error: 'true or false' }).default(false),
-  widths: z.array(positiveInt, { error: 'a list of positive integers' }).min(1).default([16, 32, 64]),
-  width: widthSchema.default(1),
-  inputShape: inputShapeSchema.default([32, 32, 3]),
-  classes: positiveInt.default(10),
-  seed: seedSchema.default(0),
-  stridePlacement: oneOf(STRIDE_PLACEMENTS).default('paper'),
-  shortcutScale: z.number({ error: 'a number' }).default(0.5),
-  scaleResidual: z.boolean({ error: 'true or false' }).default(true),
-  gateBias: z.number({ error: 'a number' }).default(-6),
-  dropoutRate: z
-    .number({ error: 'a number in [0, 1)' })
-    .min(0)
-    .lt(1, { error: 'a number in [0, 1)' })
-    .default(0.5),
-  softmax: z.boolean({ error: 'true or false' }).default(false),
-  zeroInitResidual: z.boolean({ error: 'true or false' }).default(false),
-  name: z.string({ error: 'a model name' }).optional(),
-});
-
-/** Options of {@link buildCifarResNet}; every ablation of the two papers' CIFAR experiments is a value here. */
-export interface CifarResNetOptions {
   /** Weighted layers: 6n+2 with basic units (20, 32, 44, 56, 110, 1202), 9n+2 with bottlenecks (164, 1001). Default 20. */
-  depth?: number;
+  depth: positiveInt.default(20),
   /** `'basic'` (2 convs) or `'bottleneck'` (3 convs, output 4× the width). Default `'basic'`. */
-  branch?: 'basic' | 'bottleneck';
+  branch: oneOf(RESIDUAL_BRANCHES).default('basic'),
   /** Shortcut variant (He et al. 2016, Fig. 2). Default `'identity'`. */
-  shortcut?: (typeof SHORTCUT_VARIANTS)[number];
+  shortcut: oneOf(SHORTCUT_VARIANTS).default('identity'),
   /** Activation placement (He et al. 2016, Fig. 4). Default `'original'`. */
-  activation?: (typeof ACTIVATION_VARIANTS)[number];
+  activation: oneOf(ACTIVATION_VARIANTS).default('original'),
   /**
    * Shortcut of the shape-changing units: `'zeroPad'` (option A) or `'projection'` (option B). Default
    * `'zeroPad'` for post-activation basic units (He et al. 2015, §4.2), `'projection'` for pre-activation
    * or bottleneck units (He et al. 2016, appendix).
    */
-  downsample?: 'zeroPad' | 'projection';
+  downsample: oneOf(DOWNSAMPLE_SHORTCUTS).optional(),
   /** No shortcuts: the plain net of the degradation experiment (Fig. 6). Default false. */
-  plain?: boolean;
+  plain: z.boolean({ error: 'true or false' }).default(false),
   /** Widths of the three stages (bottleneck outputs are 4×). Default [16, 32, 64]. */
-  widths?: number[];
+  widths: z.array(positiveInt, { error: 'a list of positive integers' }).min(1).default([16, 32, 64]),
   /** Multiplier of every channel count. Default 1. */
-  width?: number;
+  width: widthSchema.default(1),
   /** Input [height, width, channels]. Default [32, 32, 3]. */
-  inputShape?: [number, number, number];
+  inputShape: inputShapeSchema.default([32, 32, 3]),
   /** Output classes. Default 10. */
-  classes?: number;
+  classes: positiveInt.default(10),
   /** Seed of the initialisers. Default 0. */
-  seed?: number;
+  seed: seedSchema.default(0),
   /** Bottleneck stride on the first 1×1 (`'paper'`, the authors' code) or the 3×3. Default `'paper'`. */
-  stridePlacement?: 'paper' | 'torchvision';
+  stridePlacement: oneOf(STRIDE_PLACEMENTS).default('paper'),
   /** λ of constant scaling. Default 0.5. */
-  shortcutScale?: number;
+  shortcutScale: z.number({ error: 'a number' }).default(0.5),
   /** Constant scaling also scales F by 1 − λ. Default true. */
-  scaleResidual?: boolean;
+  scaleResidual: z.boolean({ error: 'true or false' }).default(true),
   /** Initial gate bias b_g. Default −6. */
-  gateBias?: number;
+  gateBias: z.number({ error: 'a number' }).default(-6),
   /** Dropout rate of the dropout shortcut. Default 0.5. */
-  dropoutRate?: number;
+  dropoutRate: z
+    .number({ error: 'a number in [0, 1)' })
+    .min(0)
+    .lt(1, { error: 'a number in [0, 1)' })
+    .default(0.5),
   /** Ends with a softmax instead of logits. Default false. */
-  softmax?: boolean;
+  softmax: z.boolean({ error: 'true or false' }).default(false),
   /** Starts every residual branch at zero: γ = 0 in its last BN (Goyal et al. 2017), or a zero last conv in pre-activation units. Default false. */
-  zeroInitResidual?: boolean;
+  zeroInitResidual: z.boolean({ error: 'true or false' }).default(false),
   /** Model name. Default derived from the options, e.g. `cifar-resnet20`. */
-  name?: string;
-}
+  name: z.string({ error: 'a model name' }).optional(),
+});
+
+/** Options of {@link buildCifarResNet}; every ablation of the two papers' CIFAR experiments is a value here. */
+export type CifarResNetOptions = z.input<typeof cifarSchema>;
 
 /**
  * Builds a CIFAR ResNet (He et al. 2015 §4.2; He et al. 2016): conv1 3×3 16, three stages of n units on

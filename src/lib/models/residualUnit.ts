@@ -13,78 +13,60 @@ export const STRIDE_PLACEMENTS = ['paper', 'torchvision'] as const;
 export const BOTTLENECK_EXPANSION = 4;
 
 const residualUnitSchema = z.strictObject({
+  /** Width of the branch: output channels (basic) or 3×3 channels (bottleneck, output 4×). */
   filters: positiveInt,
+  /** Layer-name prefix, e.g. `conv3_1`; layers are named `conv3_1/conv1`, `conv3_1/bn1`, … */
   name: z
     .string({ error: 'a layer-name prefix' })
     .regex(/^[A-Za-z0-9][-\w./]*$/, { error: 'a layer-name prefix' }),
+  /** `'basic'` (two 3×3) or `'bottleneck'` (1×1 → 3×3 → 1×1). Default `'basic'`. */
   branch: oneOf(RESIDUAL_BRANCHES).default('basic'),
+  /** Stride of the unit (2 halves height and width). Default 1. */
   strides: positiveInt.default(1),
+  /** Bottleneck stride on the first 1×1 (`'paper'`) or on the 3×3 (`'torchvision'`). Default `'torchvision'`. */
   stridePlacement: oneOf(STRIDE_PLACEMENTS).default('torchvision'),
+  /** Shortcut variant of He et al. 2016, Fig. 2. Default `'identity'`. */
   shortcut: oneOf(SHORTCUT_VARIANTS).default('identity'),
+  /** Activation placement of He et al. 2016, Fig. 4. Default `'original'`. */
   activation: oneOf(ACTIVATION_VARIANTS).default('original'),
+  /** Shortcut when the shape changes: `'zeroPad'` (option A) or `'projection'` (option B). Default `'projection'`. */
   downsample: oneOf(DOWNSAMPLE_SHORTCUTS).default('projection'),
+  /** No shortcut at all: the plain counterpart of the unit. Default false. */
   plain: z.boolean({ error: 'true or false' }).default(false),
+  /** The input is already activated (first unit after conv1 in a pre-activation net). Default false. */
   skipPreactivation: z.boolean({ error: 'true or false' }).default(false),
+  /** Biases on every conv (d2l's code). Default false. */
   useBias: z.boolean({ error: 'true or false' }).default(false),
+  /** BN after a projection shortcut. Default: true for post-activation, false for pre-activation. */
   projectionBatchNorm: z.boolean({ error: 'true or false' }).optional(),
+  /** λ of constant scaling. Default 0.5. */
   shortcutScale: z.number({ error: 'a number' }).default(0.5),
+  /** Constant scaling also scales F by 1 − λ. Default true. */
   scaleResidual: z.boolean({ error: 'true or false' }).default(true),
+  /** Initial gate bias b_g of the gating variants. Default −6 (the paper's best). */
   gateBias: z.number({ error: 'a number' }).default(-6),
+  /** Dropout rate of the dropout shortcut. Default 0.5. */
   dropoutRate: z
     .number({ error: 'a number in [0, 1)' })
     .min(0, { error: 'a number in [0, 1)' })
     .lt(1, { error: 'a number in [0, 1)' })
     .default(0.5),
-  bnEpsilon: z.number({ error: 'a positive number' }).positive({ error: 'a positive number' }).default(1e-5),
-  zeroInitResidual: z.boolean({ error: 'true or false' }).default(false),
-});
-
-/** Options of a residual unit; every variant of the two papers is a value here. */
-export interface ResidualUnitOptions {
-  /** Width of the branch: output channels (basic) or 3×3 channels (bottleneck, output 4×). */
-  filters: number;
-  /** Layer-name prefix, e.g. `conv3_1`; layers are named `conv3_1/conv1`, `conv3_1/bn1`, … */
-  name: string;
-  /** `'basic'` (two 3×3) or `'bottleneck'` (1×1 → 3×3 → 1×1). Default `'basic'`. */
-  branch?: 'basic' | 'bottleneck';
-  /** Stride of the unit (2 halves height and width). Default 1. */
-  strides?: number;
-  /** Bottleneck stride on the first 1×1 (`'paper'`) or on the 3×3 (`'torchvision'`). Default `'torchvision'`. */
-  stridePlacement?: 'paper' | 'torchvision';
-  /** Shortcut variant of He et al. 2016, Fig. 2. Default `'identity'`. */
-  shortcut?: (typeof SHORTCUT_VARIANTS)[number];
-  /** Activation placement of He et al. 2016, Fig. 4. Default `'original'`. */
-  activation?: (typeof ACTIVATION_VARIANTS)[number];
-  /** Shortcut when the shape changes: `'zeroPad'` (option A) or `'projection'` (option B). Default `'projection'`. */
-  downsample?: 'zeroPad' | 'projection';
-  /** No shortcut at all: the plain counterpart of the unit. Default false. */
-  plain?: boolean;
-  /** The input is already activated (first unit after conv1 in a pre-activation net). Default false. */
-  skipPreactivation?: boolean;
-  /** Biases on every conv (d2l's code). Default false. */
-  useBias?: boolean;
-  /** BN after a projection shortcut. Default: true for post-activation, false for pre-activation. */
-  projectionBatchNorm?: boolean;
-  /** λ of constant scaling. Default 0.5. */
-  shortcutScale?: number;
-  /** Constant scaling also scales F by 1 − λ. Default true. */
-  scaleResidual?: boolean;
-  /** Initial gate bias b_g of the gating variants. Default −6 (the paper's best). */
-  gateBias?: number;
-  /** Dropout rate of the dropout shortcut. Default 0.5. */
-  dropoutRate?: number;
   /** BN ε. Default 1e-5 (PyTorch). */
-  bnEpsilon?: number;
+  bnEpsilon: z.number({ error: 'a positive number' }).positive({ error: 'a positive number' }).default(1e-5),
   /**
    * Starts the residual branch at exactly zero, so the unit begins as its shortcut (plus what follows the
    * addition): the branch's last BN starts with γ = 0 (Goyal et al. 2017, "zero γ"; torchvision's
    * `zero_init_residual`), or, where the branch ends in a conv (full pre-activation, BN after addition),
    * that conv's kernel starts at zero (timm's `zero_init_last`). Same parameters. Default false.
    */
-  zeroInitResidual?: boolean;
+  zeroInitResidual: z.boolean({ error: 'true or false' }).default(false),
+});
+
+/** Options of a residual unit; every variant of the two papers is a value here. */
+export type ResidualUnitOptions = z.input<typeof residualUnitSchema> & {
   /** Seeded initialiser stream. Default: a fresh stream with seed 0. */
   init?: WeightInit;
-}
+};
 
 /**
  * Builds a residual unit x → merge(shortcut(x), F(x)) (He et al. 2015 Fig. 2 and 5; He et al. 2016

@@ -23,58 +23,44 @@ export const RESNET_LAYOUTS = {
 } as const;
 
 const resnetSchema = z.strictObject({
+  /** 18, 34 (basic blocks), 50, 101, 152 (bottlenecks). Default 50. */
   depth: z
     .union([z.literal(18), z.literal(34), z.literal(50), z.literal(101), z.literal(152)], {
       error: 'one of 18, 34, 50, 101, 152',
     })
     .default(50),
+  /** Units per stage (conv2_x … conv5_x), overriding the depth's layout, e.g. [3, 4, 23, 3]. Default: Table 1. */
   units: z
     .tuple([positiveInt, positiveInt, positiveInt, positiveInt], {
       error: 'four positive integers, units per stage',
     })
     .optional(),
+  /** Unit branch, overriding the depth's layout: `'basic'` or `'bottleneck'`. Default: Table 1. */
   branch: oneOf(RESIDUAL_BRANCHES).optional(),
+  /** Bottleneck stride on the first 1×1 (`'paper'`) or on the 3×3 (`'torchvision'`, v1.5). Default `'torchvision'`. */
   stridePlacement: oneOf(STRIDE_PLACEMENTS).default('torchvision'),
+  /** Input [height, width, channels]. Default [224, 224, 3]. */
   inputShape: inputShapeSchema.default([224, 224, 3]),
+  /** Output classes. Default 1000. */
   classes: positiveInt.default(1000),
+  /** Multiplier of every channel count. Default 1. */
   width: widthSchema.default(1),
+  /** Seed of the initialisers. Default 0. */
   seed: seedSchema.default(0),
+  /** Ends with a softmax instead of logits. Default false. */
   softmax: z.boolean({ error: 'true or false' }).default(false),
+  /** Biases on every conv (d2l's code; torchvision has none). Default false. */
   useBias: z.boolean({ error: 'true or false' }).default(false),
+  /** BN after the 1×1 projection shortcuts (torchvision yes, d2l no). Default true. */
   projectionBatchNorm: z.boolean({ error: 'true or false' }).default(true),
+  /** γ = 0 in the last BN of every residual branch (Goyal et al. 2017; torchvision's `zero_init_residual`). Default false. */
   zeroInitResidual: z.boolean({ error: 'true or false' }).default(false),
+  /** Model name. Default `resnet<depth>`. */
   name: z.string({ error: 'a model name' }).optional(),
 });
 
 /** Options of {@link buildResNet}. */
-export interface ResNetOptions {
-  /** 18, 34 (basic blocks), 50, 101, 152 (bottlenecks). Default 50. */
-  depth?: 18 | 34 | 50 | 101 | 152;
-  /** Units per stage (conv2_x … conv5_x), overriding the depth's layout, e.g. [3, 4, 23, 3]. Default: Table 1. */
-  units?: [number, number, number, number];
-  /** Unit branch, overriding the depth's layout: `'basic'` or `'bottleneck'`. Default: Table 1. */
-  branch?: 'basic' | 'bottleneck';
-  /** Bottleneck stride on the first 1×1 (`'paper'`) or on the 3×3 (`'torchvision'`, v1.5). Default `'torchvision'`. */
-  stridePlacement?: 'paper' | 'torchvision';
-  /** Input [height, width, channels]. Default [224, 224, 3]. */
-  inputShape?: [number, number, number];
-  /** Output classes. Default 1000. */
-  classes?: number;
-  /** Multiplier of every channel count. Default 1. */
-  width?: number;
-  /** Seed of the initialisers. Default 0. */
-  seed?: number;
-  /** Ends with a softmax instead of logits. Default false. */
-  softmax?: boolean;
-  /** Biases on every conv (d2l's code; torchvision has none). Default false. */
-  useBias?: boolean;
-  /** BN after the 1×1 projection shortcuts (torchvision yes, d2l no). Default true. */
-  projectionBatchNorm?: boolean;
-  /** γ = 0 in the last BN of every residual branch (Goyal et al. 2017; torchvision's `zero_init_residual`). Default false. */
-  zeroInitResidual?: boolean;
-  /** Model name. Default `resnet<depth>`. */
-  name?: string;
-}
+export type ResNetOptions = z.input<typeof resnetSchema>;
 
 /**
  * Builds an ImageNet ResNet of He et al. 2015 (Table 1) in torchvision's layout: conv1 7×7/2 64-BN-ReLU,

@@ -73,34 +73,26 @@ export function resnetV2Block(options: ResNetV2BlockOptions): Block {
 }
 
 const resnetV2Schema = z.strictObject({
+  /** 50, 101 or 152. Default 50. */
   depth: z
     .union([z.literal(50), z.literal(101), z.literal(152)], { error: 'one of 50, 101, 152' })
     .default(50),
+  /** Input [height, width, channels]. Default [224, 224, 3]. */
   inputShape: inputShapeSchema.default([224, 224, 3]),
+  /** Output classes. Default 1000. */
   classes: positiveInt.default(1000),
+  /** Multiplier of every channel count. Default 1. */
   width: widthSchema.default(1),
+  /** Seed of the initialisers. Default 0. */
   seed: seedSchema.default(0),
+  /** Ends with a softmax (Keras' default) instead of logits. Default false. */
   softmax: z.boolean({ error: 'true or false' }).default(false),
+  /** Model name. Default `resnet<depth>v2`. */
   name: z.string({ error: 'a model name' }).optional(),
 });
 
 /** Options of {@link buildResNetV2}. */
-export interface ResNetV2Options {
-  /** 50, 101 or 152. Default 50. */
-  depth?: 50 | 101 | 152;
-  /** Input [height, width, channels]. Default [224, 224, 3]. */
-  inputShape?: [number, number, number];
-  /** Output classes. Default 1000. */
-  classes?: number;
-  /** Multiplier of every channel count. Default 1. */
-  width?: number;
-  /** Seed of the initialisers. Default 0. */
-  seed?: number;
-  /** Ends with a softmax (Keras' default) instead of logits. Default false. */
-  softmax?: boolean;
-  /** Model name. Default `resnet<depth>v2`. */
-  name?: string;
-}
+export type ResNetV2Options = z.input<typeof resnetV2Schema>;
 
 /**
  * Builds Keras' ResNet50V2/101V2/152V2 (pre-activation, He et al. 2016) layer for layer: conv1 7×7/2

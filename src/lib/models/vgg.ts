@@ -82,47 +82,36 @@ export const VGG_CONFIGS = {
 export const VGG_CONFIG_LETTERS = { 11: 'A', 13: 'B', 16: 'D', 19: 'E' } as const;
 
 const vggSchema = z.strictObject({
+  /** 11, 13, 16 or 19 weight layers: configurations A, B, D, E. Default 11. */
   depth: z
     .union([z.literal(11), z.literal(13), z.literal(16), z.literal(19)], { error: 'one of 11, 13, 16, 19' })
     .default(11),
+  /** Input [height, width, channels]. Default [224, 224, 3]. */
   inputShape: inputShapeSchema.default([224, 224, 3]),
+  /** Output classes. Default 1000. */
   classes: positiveInt.default(1000),
+  /** Multiplier of the conv channels (the FC layers keep `fcUnits`). d2l's narrow VGG is 0.25. Default 1. */
   width: widthSchema.default(1),
+  /** Units of the two hidden FC layers. Default 4096. */
   fcUnits: positiveInt.default(4096),
+  /** Dropout after each hidden FC layer. Default 0.5. */
   dropout: z
     .number({ error: 'a number in [0, 1)' })
     .min(0)
     .lt(1, { error: 'a number in [0, 1)' })
     .default(0.5),
+  /** Seed of the initialisers. Default 0. */
   seed: seedSchema.default(0),
+  /** Ends with a softmax instead of logits. Default false (logits, as PyTorch). */
   softmax: z.boolean({ error: 'true or false' }).default(false),
+  /** Model name. Default `vgg<depth>`. */
   name: z.string({ error: 'a model name' }).optional(),
+  /** Fan of the Kaiming conv initialiser. Default `'fanOut'` (torchvision). */
   convMode: oneOf(['fanIn', 'fanOut']).default('fanOut'),
 });
 
 /** Options of {@link buildVgg}. */
-export interface VggOptions {
-  /** 11, 13, 16 or 19 weight layers: configurations A, B, D, E. Default 11. */
-  depth?: 11 | 13 | 16 | 19;
-  /** Input [height, width, channels]. Default [224, 224, 3]. */
-  inputShape?: [number, number, number];
-  /** Output classes. Default 1000. */
-  classes?: number;
-  /** Multiplier of the conv channels (the FC layers keep `fcUnits`). d2l's narrow VGG is 0.25. Default 1. */
-  width?: number;
-  /** Units of the two hidden FC layers. Default 4096. */
-  fcUnits?: number;
-  /** Dropout after each hidden FC layer. Default 0.5. */
-  dropout?: number;
-  /** Seed of the initialisers. Default 0. */
-  seed?: number;
-  /** Ends with a softmax instead of logits. Default false (logits, as PyTorch). */
-  softmax?: boolean;
-  /** Model name. Default `vgg<depth>`. */
-  name?: string;
-  /** Fan of the Kaiming conv initialiser. Default `'fanOut'` (torchvision). */
-  convMode?: 'fanIn' | 'fanOut';
-}
+export type VggOptions = z.input<typeof vggSchema>;
 
 /**
  * Builds VGG-11/13/16/19: five VGG blocks, flatten, FC-4096, ReLU, dropout, FC-4096, ReLU, dropout,

@@ -17,7 +17,7 @@ const nonNegativeInt = z
   .nonnegative({ error: 'a non-negative integer' });
 
 /** The zod schema of {@link Schedule}. */
-export const scheduleSchema: z.ZodType<Schedule> = z.lazy(() =>
+export const scheduleSchema: z.ZodType<Schedule, Schedule> = z.lazy(() =>
   z.discriminatedUnion(
     'kind',
     [

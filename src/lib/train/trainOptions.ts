@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { augmentSchema, type AugmentOptions } from '../data/augment.ts';
 import { parseOptions, positiveInt, seedSchema } from '../options.ts';
-import type { OptimizerName } from './optimizers.ts';
-import { scheduleSchema, type Schedule } from './schedules.ts';
+import { scheduleSchema } from './schedules.ts';
 
 /** What a batch hook sees: which images make up the step about to run. */
 export interface BatchInfo {
@@ -12,27 +11,7 @@ export interface BatchInfo {
 }
 
 /** Options of `train()` and `compare()`. */
-export interface TrainOptions {
-  /** Passes over the training split. Default 1. */
-  epochs?: number;
-  /** Images per step. Default 64. The last partial batch of an epoch is dropped so every step has one shape. */
-  batchSize?: number;
-  /** `sgd` (with momentum, the papers' choice) or `adam`. Default `sgd`. */
-  optimizer?: OptimizerName;
-  /** Base learning rate. Default 0.05 for `sgd`, 0.001 for `adam`. */
-  learningRate?: number;
-  /** SGD momentum. Default 0.9 (the papers' value); ignored by Adam. */
-  momentum?: number;
-  /** Nesterov momentum. Default false. */
-  nesterov?: boolean;
-  /** L2 weight decay on convolution and dense kernels, added to their gradients (PyTorch's `weight_decay`). Default 0; the papers use 1e-4 (ResNet) and 5e-4 (VGG). */
-  weightDecay?: number;
-  /** Learning-rate schedule. Default constant. */
-  schedule?: Schedule;
-  /** Seed of the data order and augmentation (not of the weights: the model builder takes its own seed). Default 0. */
-  seed?: number;
-  /** Stops training within one step; the run then ends with a `done` record whose reason is `aborted`. */
-  signal?: AbortSignal;
+export type TrainOptions = z.input<typeof trainOptionsSchema> & {
   /** Steps between read-backs of loss and accuracy (each read-back waits for the GPU). Default 10. */
   logEvery?: number;
   /** Training-time augmentation (random crop with padding, flip). Default none. */
@@ -45,34 +24,44 @@ export interface TrainOptions {
   now?: () => number;
   /** Lets other work run between steps. Default {@link yieldToEventLoop}. */
   yieldToEventLoop?: () => Promise<void>;
-}
+};
 
 const fn = <T>() => z.custom<T>((v) => typeof v === 'function', { error: 'a function' });
 
 /** The zod schema of {@link TrainOptions}. */
 export const trainOptionsSchema = z
   .object({
+    /** Passes over the training split. Default 1. */
     epochs: positiveInt.max(10_000, { error: 'a positive integer up to 10000' }).default(1),
+    /** Images per step. Default 64. The last partial batch of an epoch is dropped so every step has one shape. */
     batchSize: positiveInt.max(4096, { error: 'a positive integer up to 4096' }).default(64),
+    /** `sgd` (with momentum, the papers' choice) or `adam`. Default `sgd`. */
     optimizer: z.enum(['sgd', 'adam'], { error: 'one of sgd, adam' }).default('sgd'),
+    /** Base learning rate. Default 0.05 for `sgd`, 0.001 for `adam`. */
     learningRate: z
       .number({ error: 'a positive number' })
       .positive({ error: 'a positive number' })
       .max(10, { error: 'a positive number up to 10' })
       .optional(),
+    /** SGD momentum. Default 0.9 (the papers' value); ignored by Adam. */
     momentum: z
       .number({ error: 'a number in [0, 1)' })
       .min(0, { error: 'a number in [0, 1)' })
       .lt(1, { error: 'a number in [0, 1)' })
       .default(0.9),
+    /** Nesterov momentum. Default false. */
     nesterov: z.boolean({ error: 'true or false' }).default(false),
+    /** L2 weight decay on convolution and dense kernels, added to their gradients (PyTorch's `weight_decay`). Default 0; the papers use 1e-4 (ResNet) and 5e-4 (VGG). */
     weightDecay: z
       .number({ error: 'a number in [0, 0.1]' })
       .min(0, { error: 'a number in [0, 0.1]' })
       .max(0.1, { error: 'a number in [0, 0.1]' })
       .default(0),
+    /** Learning-rate schedule. Default constant. */
     schedule: scheduleSchema.default({ kind: 'constant' }),
+    /** Seed of the data order and augmentation (not of the weights: the model builder takes its own seed). Default 0. */
     seed: seedSchema.default(0),
+    /** Stops training within one step; the run then ends with a `done` record whose reason is `aborted`. */
     signal: z
       .custom<AbortSignal>((v) => typeof AbortSignal !== 'undefined' && v instanceof AbortSignal, {
         error: 'an AbortSignal',
