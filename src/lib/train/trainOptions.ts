@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { augmentSchema, type AugmentOptions } from '../data/augment.ts';
+import { augmentSchema } from '../data/augment.ts';
 import { parseOptions, positiveInt, seedSchema } from '../options.ts';
 import { scheduleSchema } from './schedules.ts';
 
@@ -11,20 +11,7 @@ export interface BatchInfo {
 }
 
 /** Options of `train()` and `compare()`. */
-export type TrainOptions = z.input<typeof trainOptionsSchema> & {
-  /** Steps between read-backs of loss and accuracy (each read-back waits for the GPU). Default 10. */
-  logEvery?: number;
-  /** Training-time augmentation (random crop with padding, flip). Default none. */
-  augment?: AugmentOptions;
-  /** Images per forward pass when evaluating the test split after each epoch. Default 256. */
-  evaluateBatchSize?: number;
-  /** Called before each step with the images it uses (for views of the batch, and tests). */
-  onBatch?: (info: BatchInfo) => void;
-  /** Clock in milliseconds. Default `performance.now`. */
-  now?: () => number;
-  /** Lets other work run between steps. Default {@link yieldToEventLoop}. */
-  yieldToEventLoop?: () => Promise<void>;
-};
+export type TrainOptions = z.input<typeof trainOptionsSchema>;
 
 const fn = <T>() => z.custom<T>((v) => typeof v === 'function', { error: 'a function' });
 
@@ -67,11 +54,17 @@ export const trainOptionsSchema = z
         error: 'an AbortSignal',
       })
       .optional(),
+    /** Steps between read-backs of loss and accuracy (each read-back waits for the GPU). Default 10. */
     logEvery: positiveInt.default(10),
+    /** Training-time augmentation (random crop with padding, flip). Default none. */
     augment: augmentSchema.optional(),
+    /** Images per forward pass when evaluating the test split after each epoch. Default 256. */
     evaluateBatchSize: positiveInt.default(256),
+    /** Called before each step with the images it uses (for views of the batch, and tests). */
     onBatch: fn<(info: BatchInfo) => void>().optional(),
+    /** Clock in milliseconds. Default `performance.now`. */
     now: fn<() => number>().optional(),
+    /** Lets other work run between steps. Default {@link yieldToEventLoop}. */
     yieldToEventLoop: fn<() => Promise<void>>().optional(),
   })
   .strict();
