@@ -145,7 +145,8 @@ const definitionSchema = z.looseObject({
   variants: z.array(
     z.looseObject({
       name: z.string(),
-      model: z.enum(['cifarResNet', 'vgg']),
+      // An experiment's builder (cifarResNet, vgg), or how a single exported model was built.
+      model: z.string().min(1),
       options: z.record(z.string(), z.unknown()),
     }),
   ),

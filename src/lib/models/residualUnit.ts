@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ACTIVATION_VARIANTS, placementOf } from './activationVariants.ts';
 import { createWeightInit, type WeightInit } from './init.ts';
 import { oneOf, parseOptions, positiveInt } from './options.ts';
+import { recordBlock } from './blockRecords.ts';
 import { batchNorm, channelsOf, conv, relu, type Block, type Tensor } from './primitives.ts';
 import { buildShortcut, DOWNSAMPLE_SHORTCUTS, mergeShortcut, SHORTCUT_VARIANTS } from './shortcuts.ts';
 
@@ -61,6 +62,9 @@ const residualUnitSchema = z.strictObject({
    */
   zeroInitResidual: z.boolean({ error: 'true or false' }).default(false),
 });
+
+/** Every default of a residual unit's options (what the PyTorch export leaves unsaid). */
+export const RESIDUAL_UNIT_DEFAULTS = residualUnitSchema.parse({ filters: 1, name: 'unit' });
 
 /** Options of a residual unit; every variant of the two papers is a value here. */
 export type ResidualUnitOptions = z.input<typeof residualUnitSchema> & {
@@ -146,6 +150,12 @@ export function residualUnit(options: ResidualUnitOptions): Block {
     }
     if (placement.bnAfterAdd) y = bn(y, 'out_bn');
     if (placement.reluAfterAdd) y = relu(y, `${o.name}/out_relu`);
-    return y;
+    const { projectionBatchNorm, ...options } = o;
+    const record = {
+      kind: 'residualUnit' as const,
+      ...options,
+      projectionBatchNorm: projectionBatchNorm ?? !placement.isPreactivation,
+    };
+    return recordBlock(record, x, y);
   };
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
+import { recordBlock } from './blockRecords.ts';
 import { createWeightInit, type WeightInit } from './init.ts';
 import {
   inputShapeSchema,
@@ -68,7 +69,9 @@ export function resnetV2Block(options: ResNetV2BlockOptions): Block {
     f = conv(f, { filters, kernelSize: 3, strides, name: `${name}/conv2`, init });
     f = relu(batchNorm(f, `${name}/bn2`, KERAS_BN), `${name}/relu2`);
     f = conv(f, { filters: 4 * filters, kernelSize: 1, useBias: true, name: `${name}/conv3`, init });
-    return add([shortcut, f], `${name}/add`);
+    const y = add([shortcut, f], `${name}/add`);
+    const record = { kind: 'resnetV2Block' as const, name, filters, strides, convShortcut };
+    return recordBlock({ ...record, bnEpsilon: KERAS_BN.epsilon, bnMomentum: KERAS_BN.momentum }, x, y);
   };
 }
 

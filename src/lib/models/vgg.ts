@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
+import { recordBlock } from './blockRecords.ts';
 import { createWeightInit, type WeightInit } from './init.ts';
 import {
   inputShapeSchema,
@@ -31,18 +32,21 @@ export function vggBlock(numConvs: number, channels: number, options: VggBlockOp
   const c = parseOptions(positiveInt, channels, 'channels');
   const name = options.name ?? 'block';
   const init = options.init ?? createWeightInit();
-  return (x: Tensor): Tensor => {
+  const useBias = options.useBias ?? true;
+  return (input: Tensor): Tensor => {
+    let x = input;
     for (let i = 1; i <= n; i++) {
       x = conv(x, {
         filters: c,
         kernelSize: 3,
-        useBias: options.useBias ?? true,
+        useBias,
         name: `${name}/conv${i}`,
         init,
       });
       x = relu(x, `${name}/relu${i}`);
     }
-    return maxPool(x, `${name}/pool`, 2, 2, 'valid');
+    const y = maxPool(x, `${name}/pool`, 2, 2, 'valid');
+    return recordBlock({ kind: 'vggBlock', name, numConvs: n, channels: c, useBias }, input, y);
   };
 }
 
