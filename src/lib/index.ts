@@ -177,3 +177,10 @@ export type {
   RunEnvironment,
   VariantSpec,
 } from './experiments/index.ts';
+export { describeArchitecture, exportExperiment, exportModel } from './export/index.ts';
+export type {
+  ExportedFile,
+  ExportExperimentOptions,
+  ExportModelOptions,
+  LibraryVersion,
+} from './export/index.ts';
