@@ -305,8 +305,8 @@ function git(args: string[]): string | null {
   }
 }
 
-/** Reads the provenance of runs on this machine: package version, git commit, backend, CPU, Node. */
-export function readEnvironment(backend: BackendChoice): RunEnvironment {
+/** Reads the library's package version, git commit, and whether the checkout has uncommitted changes. */
+export function readLibraryVersion(): RunEnvironment['library'] {
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
   // Results files being written are not a change to the code that trains them.
   const changes = git([
@@ -318,11 +318,16 @@ export function readEnvironment(backend: BackendChoice): RunEnvironment {
     ':(exclude)content/results',
   ]);
   return {
-    library: {
-      version,
-      commit: git(['rev-parse', 'HEAD']) ?? 'unknown',
-      dirty: changes === null || changes !== '',
-    },
+    version,
+    commit: git(['rev-parse', 'HEAD']) ?? 'unknown',
+    dirty: changes === null || changes !== '',
+  };
+}
+
+/** Reads the provenance of runs on this machine: package version, git commit, backend, CPU, Node. */
+export function readEnvironment(backend: BackendChoice): RunEnvironment {
+  return {
+    library: readLibraryVersion(),
     backend: {
       name: backend.name,
       ...(backend.wasm ? { simd: backend.wasm.simd } : {}),

@@ -20,7 +20,9 @@ const USAGE = `usage:
   reslab experiment list
   reslab experiment run <name> [--budget B] [--seeds 0,1,2] [--out FILE] [--data DIR]
   reslab trace <model> [--input H,W,C] [--classes N] [--width W] [--seed S]
-               [--variant key=value[,key=value]] [--shapes tf|torch] [--layers] [--json]`;
+               [--variant key=value[,key=value]] [--shapes tf|torch] [--layers] [--json]
+  reslab export pytorch <model> --out DIR [architecture options as trace] [--weights] [--weights-from FILE]
+  reslab export pytorch --experiment <name> --out DIR [--budget B]`;
 
 const TRACE_OPTIONS = {
   input: { type: 'string' },
@@ -45,7 +47,7 @@ export function runCli(argv: readonly string[], io: CliIo = defaultIo): number {
       return command === undefined ? 2 : 0;
     }
     io.stderr(
-      `invalid command: ${JSON.stringify(command)} (expected one of list, trace, data, experiment)\n${USAGE}`,
+      `invalid command: ${JSON.stringify(command)} (expected one of list, trace, data, experiment, export)\n${USAGE}`,
     );
     return 2;
   } catch (error) {

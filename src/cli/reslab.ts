@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // `reslab`: lists the library's models and traces them (shapes, parameters, multiply-accumulates),
 // prepares the Fashion-MNIST shards the site serves (`reslab data prepare`), and runs the lessons'
-// experiments on the wasm backend (`reslab experiment`).
+// experiments on the wasm backend (`reslab experiment`), and exports models and experiments to PyTorch
+// (`reslab export pytorch`).
 import * as tf from '@tensorflow/tfjs';
 import { runCli } from './main.ts';
 import { runDataCommand } from './data.ts';
 import { runExperimentCommand } from './experiment.ts';
+import { runExportCommand } from './export.ts';
 
 // The CPU backend greets Node users with a tfjs-node advertisement on stderr; the CLI stays quiet.
 tf.env().set('PROD', true);
@@ -20,4 +22,6 @@ process.exitCode =
     ? await runDataCommand(rest)
     : command === 'experiment'
       ? await runExperimentCommand(rest)
-      : runCli(process.argv.slice(2));
+      : command === 'export'
+        ? await runExportCommand(rest)
+        : runCli(process.argv.slice(2));

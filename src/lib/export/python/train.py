@@ -29,6 +29,7 @@ import pickle
 import platform
 import sys
 import time
+import warnings
 from collections import Counter
 from datetime import datetime, timezone
 
@@ -37,6 +38,9 @@ import torch
 import torch.distributed as dist
 import torch.nn as nn
 import torch.nn.functional as F
+
+# DDP warns when a 1-channel input gives a conv weight gradient with other (equivalent) strides: harmless.
+warnings.filterwarnings("ignore", message="Grad strides do not match bucket view strides")
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from model import VARIANTS, build  # noqa: E402
