@@ -17,7 +17,7 @@ import {
 import { basename, dirname, join, resolve } from 'node:path';
 import { exportExperiment, exportModel, type ExportedFile } from '../lib/export/package.ts';
 import { EXPERIMENT_BUDGET_NAMES, getExperiment, toExperimentBudgetName } from '../lib/experiments/index.ts';
-import { buildModel, parseVariants } from '../lib/models/registry.ts';
+import { buildModel, getModelEntry, parseVariants } from '../lib/models/registry.ts';
 import { parseNumber, parseOptions, parseShape, UsageError } from './args.ts';
 import { readLibraryVersion } from './experiment.ts';
 
@@ -146,6 +146,7 @@ async function modelFiles(values: Values, positionals: string[], cwd: string): P
       name,
       weights: (values.weights ?? false) || values['weights-from'] !== undefined,
       source: command,
+      description: getModelEntry(name).description,
       library: readLibraryVersion(),
       spec: { model: name, options },
     });

@@ -32,6 +32,8 @@ export interface ExportModelOptions {
   weights?: boolean;
   /** The command or page that made the export, for the header of model.py. */
   source?: string;
+  /** One line on what the model is, for its class docstring (e.g. the registry's description). */
+  description?: string;
   library?: LibraryVersion;
   /** How the model was built, for experiment.json: e.g. `{ model: 'resnet50', options: { width: 0.5 } }`. Default: the TF.js model's name. */
   spec?: { model: string; options: Record<string, unknown> };
@@ -208,7 +210,7 @@ export async function exportModel(
   const architecture = describeArchitecture(model);
   const className = pythonClassName(name);
   const header = `${name} in PyTorch, exported from ResLab${options.source ? ` (${options.source})` : ''}.`;
-  const description = `${name}: the TF.js model ${JSON.stringify(model.name)}, module for module.`;
+  const description = `${options.description ?? name}: the TF.js model ${JSON.stringify(model.name)}, module for module.`;
   const files: ExportedFile[] = [
     { path: 'model.py', content: modelPy([{ variant: name, className, architecture, description }], header) },
     ...pythonFiles(),
