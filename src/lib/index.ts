@@ -177,7 +177,7 @@ export type {
   RunEnvironment,
   VariantSpec,
 } from './experiments/index.ts';
-export { describeArchitecture, exportExperiment, exportModel } from './export/index.ts';
+export { describeArchitecture, exportExperiment, exportModel, zipFiles } from './export/index.ts';
 export type {
   ExportedFile,
   ExportExperimentOptions,

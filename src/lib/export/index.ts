@@ -5,3 +5,4 @@ export { exportExperiment, exportModel } from './package.ts';
 export type { ExportedFile, ExportExperimentOptions, ExportModelOptions, LibraryVersion } from './package.ts';
 export { decodeSafetensors, encodeSafetensors, exportStateDict } from './weights.ts';
 export type { StateTensor } from './weights.ts';
+export { crc32, zipFiles } from './zip.ts';
