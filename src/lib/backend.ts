@@ -62,7 +62,10 @@ export interface BackendOptions {
    * Default: none, which works in Node (they are read from node_modules); a page passes its own URLs.
    */
   wasmPaths?: string | Record<string, string>;
-  /** Called once if the WebGPU device is lost, with the browser's message. */
+  /**
+   * Called once if the WebGPU device is lost, with the browser's message. The last one given is told,
+   * also by a call that found the backend already started (a page's Export button may start it first).
+   */
   onDeviceLost?: (message: string) => void;
 }
 
@@ -112,18 +115,19 @@ export function describeSoftwareAdapter(adapter: AdapterLike): string | null {
 
 type LosableDevice = { lost?: Promise<{ reason?: string; message?: string }> };
 let watched: LosableDevice | null = null;
+let onLost: ((message: string) => void) | undefined;
 
 // TF.js 4.22 never watches `device.lost`; without this a lost GPU fails every later op with no explanation.
 // A device counts as lost whatever the reason (a driver reset, or `destroy()`, which is how the browser
 // tests simulate a loss), unless a newer device has replaced it since.
-function watchDevice(engine: BackendEngine, onDeviceLost?: (message: string) => void) {
+function watchDevice(engine: BackendEngine) {
   const device = (engine.backend() as { device?: LosableDevice }).device ?? null;
   watched = device;
   device?.lost?.then((info) => {
     if (watched !== device) return;
     deviceLost =
       info.message || `the WebGPU device was ${info.reason === 'destroyed' ? 'destroyed' : 'lost'}`;
-    onDeviceLost?.(deviceLost);
+    onLost?.(deviceLost);
   });
 }
 
@@ -192,20 +196,32 @@ async function start(
   return undefined;
 }
 
+// The start in progress, if any: the next call waits for it.
+let starting: Promise<unknown> = Promise.resolve();
+
 /**
  * Chooses and starts the TF.js backend and says why. `auto` takes WebGPU when the adapter is a real
  * GPU, wasm when there is none or it is a software one, WebGL when wasm cannot load, the CPU last. A
  * named backend is tried first and, if it cannot start, the rest of that order follows, with the reason.
  * The choice is kept: calling again with the same preference returns it, a different one switches, and
- * after a WebGPU device loss the next call starts a fresh device.
+ * after a WebGPU device loss the next call starts a fresh device. Calls run one after another: TF.js
+ * fails a backend's start when another `setBackend` overtakes it (a page's Export button and the
+ * notebook's first run may both ask at once).
  */
-export async function initBackend(options: BackendOptions = {}): Promise<BackendChoice> {
+export function initBackend(options: BackendOptions = {}): Promise<BackendChoice> {
+  const choice = starting.then(() => chooseBackend(options));
+  starting = choice.catch(() => {});
+  return choice;
+}
+
+async function chooseBackend(options: BackendOptions): Promise<BackendChoice> {
   const engine = options.engine ?? (tf as unknown as BackendEngine);
   const preference = options.preference ?? 'auto';
   if (!isBackendPreference(preference))
     throw new Error(
       `invalid backend: ${JSON.stringify(preference)} (expected one of ${BACKEND_PREFERENCES.join(', ')})`,
     );
+  if (options.onDeviceLost) onLost = options.onDeviceLost;
   if (
     current &&
     current.preference === preference &&
@@ -227,7 +243,7 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
     try {
       const wasm = await start(name, options, engine);
       registerBatchNormGradient();
-      if (name === 'webgpu') watchDevice(engine, options.onDeviceLost);
+      if (name === 'webgpu') watchDevice(engine);
       else watched = null;
       if (name === 'webgpu' && softwareWebGPU)
         reasons.push(`asked for, but ${softwareWebGPU}: expect it to be slow`);

@@ -180,6 +180,56 @@ describe('initBackend, a backend asked for by name', () => {
   });
 });
 
+describe('initBackend, called twice at once', () => {
+  test('the second waits for the first and finds its choice, so one start is never overtaken', async () => {
+    const loaders = fakeLoaders();
+    const engine = fakeEngine(['wasm']);
+    let starting = 0;
+    const setBackend = engine.setBackend;
+    engine.setBackend = async (name) => {
+      if (++starting > 1) throw new Error('two setBackend calls overlap');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      starting--;
+      return setBackend(name);
+    };
+    const options = { preference: 'wasm' as const, engine, gpu: null, loaders };
+    const [a, b] = await Promise.all([initBackend(options), initBackend(options)]);
+    expect(b).toBe(a);
+    expect(loaders.loaded).toEqual(['wasm']);
+  });
+
+  test('a failed call does not block the next', async () => {
+    await expect(initBackend({ preference: 'nope' as never })).rejects.toThrow(/^invalid backend: "nope"/);
+    expect(
+      (
+        await initBackend({
+          preference: 'cpu',
+          engine: fakeEngine(['cpu']),
+          gpu: null,
+          loaders: fakeLoaders(),
+        })
+      ).name,
+    ).toBe('cpu');
+  });
+});
+
+describe('initBackend, a lost WebGPU device', () => {
+  test('is told to the last onDeviceLost given, also by a call that found the backend started', async () => {
+    let lose: (info: { reason: string; message: string }) => void = () => {};
+    const device = { lost: new Promise<{ reason: string; message: string }>((resolve) => (lose = resolve)) };
+    const engine = { ...fakeEngine(['webgpu']), backend: () => ({ device }) };
+    // A page's Export button starts the backend first, with no handler; the notebook's first run then
+    // finds it started and gives its own.
+    const options = { preference: 'webgpu' as const, engine, gpu: gpuWith(realGpu), loaders: fakeLoaders() };
+    const first = await initBackend(options);
+    const told: string[] = [];
+    expect(await initBackend({ ...options, onDeviceLost: (message) => told.push(message) })).toBe(first);
+    lose({ reason: 'unknown', message: 'the driver reset' });
+    await device.lost;
+    expect(told).toEqual(['the driver reset']);
+  });
+});
+
 describe('describeSoftwareAdapter', () => {
   test.each([
     [swiftShader, 'the WebGPU adapter is a software fallback (SwiftShader)'],
