@@ -6,6 +6,8 @@ import { katexPlugin } from './src/markdown/katex.ts';
 import { codeCellsPlugin } from './src/markdown/codeCells.ts';
 import { baseLinksPlugin } from './src/markdown/baseLinks.ts';
 import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 // The site can be served from a sub-path (e.g. GitHub Pages serves https://user.github.io/reslab/):
 // RESLAB_BASE=/reslab/ npm run build. Every internal link and asset goes through this base.
@@ -28,12 +30,39 @@ const browserTfjs = {
   },
 };
 
+/** Runs git in the project; null where there is no git or no repository. */
+function git(/** @type {string[]} */ args) {
+  try {
+    const cwd = fileURLToPath(new URL('.', import.meta.url));
+    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+// What a page's "Export to PyTorch" writes into experiment.json as the library it came from: the
+// package version and the commit built, read as `reslab experiment run` reads them (readLibraryVersion
+// in src/cli/experiment.ts: committed results files are no change to the code; no git, "unknown").
+const changes = git([
+  'status',
+  '--porcelain',
+  '--untracked-files=no',
+  '--',
+  '.',
+  ':(exclude)content/results',
+]);
+const library = {
+  version: JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')).version,
+  commit: git(['rev-parse', 'HEAD']) ?? 'unknown',
+  dirty: changes === null || changes !== '',
+};
+
 export default defineConfig({
   site: process.env.RESLAB_SITE,
   base,
   trailingSlash: 'always',
   integrations: [mdx()],
-  vite: { plugins: [browserTfjs] },
+  vite: { plugins: [browserTfjs], define: { __RESLAB_LIBRARY__: JSON.stringify(library) } },
   markdown: {
     shikiConfig: {
       themes: { light: 'github-light-default', dark: 'github-dark-default' },

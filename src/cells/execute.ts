@@ -6,12 +6,13 @@ import { table } from './display/dom.ts';
 import { explainUndefined, renderError, renderWarning, type Declaration } from './display/error.ts';
 import { inspect } from './display/inspector.ts';
 import { sizedPlot } from './display/plot.ts';
-import type { TraceModel } from './display/model.ts';
+import type { ExportModel, TraceModel } from './display/model.ts';
 import type { PageContext } from './display/runContext.ts';
 import { trackAllocations, type Allocation } from './hygiene.ts';
 import type { ModelLike } from '../lib/memory.ts';
 import { CellSyntaxError, type SourcePosition } from './parse.ts';
 import type { Prelude } from './prelude.ts';
+import { BUILD_LIBRARY, describeSource, zipModel } from './pytorchExport.ts';
 import type { NotebookScope } from './scope.ts';
 import { LOOP_GUARD, SCOPE_NAME, transpileCell, type CompiledCell } from './transpile.ts';
 
@@ -242,11 +243,15 @@ export async function executeCell(options: ExecuteOptions): Promise<ExecuteResul
   const { id, source, output, prelude, scope, signal, budget } = options;
   const { tf, loadPlot } = prelude;
   const traceModel = prelude.lib.traceModel as TraceModel | undefined;
+  // A model's Export button: the model as it is when clicked, stamped with this page, cell and build.
+  const exportModel: ExportModel = (model) =>
+    zipModel(prelude.lib, model, { source: describeSource(location.href, id), library: BUILD_LIBRARY });
   const context = {
     tf,
     lib: prelude.lib,
     loadPlot,
     traceModel,
+    exportModel,
     ...(options.page ? { page: options.page } : {}),
   };
   const pending: Promise<void>[] = [];

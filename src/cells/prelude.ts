@@ -103,3 +103,20 @@ export async function loadPrelude(
   const reinitBackend = (next: BackendPreference = current) => start((current = next));
   return { tf, loadPlot, lib, backend, values, lazyValues, reinitBackend, deviceLoss: getDeviceLoss };
 }
+
+/**
+ * Loads the library for the page's own use outside the cells (an Export button): the same chunks as
+ * the prelude, with TF.js on the backend already running (the notebook's, or one a cell set), else on
+ * the one the notebook's first run would start, so the two never fight over it.
+ */
+export async function loadLibrary(preference: BackendPreference = 'auto'): Promise<typeof Library> {
+  const [tf, lib, { initBackend }, { wasmPaths }] = await Promise.all([
+    import('@tensorflow/tfjs'),
+    import('../lib/index.ts'),
+    import('../lib/backend.ts'),
+    import('./wasmAssets.ts'),
+  ]);
+  if (!tf.getBackend()) await initBackend({ preference, wasmPaths });
+  await tf.ready(); // a backend set by the notebook may still be starting
+  return lib;
+}

@@ -4,20 +4,22 @@ import type * as Library from '../../lib/index.ts';
 import type { RunInfo } from '../../lib/train/types.ts';
 import { inspect } from './inspector.ts';
 import { isRecordList, renderRecords } from './records.ts';
-import { renderModel, type TraceModel } from './model.ts';
+import { renderModel, type ExportModel, type TraceModel } from './model.ts';
 import { isNode, renderNode } from './plot.ts';
 import { renderTensor } from './tensor.ts';
 import { isClassification, renderClassification } from './prediction.ts';
 import type { PageContext } from './runContext.ts';
 import { renderTraining, type TrainingDisplayOptions } from './training.ts';
 
-/** What rich views need: the loaded TF.js, Plot (loaded by the first view that charts) and the library's tracer. */
+/** What rich views need: the loaded TF.js, Plot (loaded by the first view that charts), the library's tracer and exporter. */
 export interface DisplayContext {
   tf: typeof TF;
   /** The library (src/lib/index.ts), as the prelude loaded it with TF.js. */
   lib: typeof Library;
   loadPlot: () => Promise<typeof PlotModule>;
   traceModel?: TraceModel;
+  /** Exports a model to PyTorch for the button under its view (the runtime binds the library and the page). */
+  exportModel?: ExportModel;
   /** The page the views are on (results store, run context, reference curves); absent in tests of one view. */
   page?: PageContext;
 }
@@ -62,7 +64,8 @@ export async function displayValue(
   if (isThenable(value)) value = await value;
   const { tf } = context;
   if (value instanceof tf.Tensor) item.append(await renderTensor(value, tf));
-  else if (value instanceof tf.LayersModel) item.append(renderModel(value, context.traceModel));
+  else if (value instanceof tf.LayersModel)
+    item.append(renderModel(value, context.traceModel, context.exportModel));
   else if (isNode(value)) item.append(renderNode(value));
   else if (isCheckResult(value)) item.append(renderCheck(value));
   else if (isRecordList(value)) item.append(renderRecords(value));

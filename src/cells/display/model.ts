@@ -1,9 +1,14 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { ModelTrace } from '../../lib/trace.ts';
+import type { ExportedZip } from '../pytorchExport.ts';
 import { formatNumber, formatShape, h, table } from './dom.ts';
+import { renderExportButton } from './exportButton.ts';
 
 /** Traces a model with the library's `traceModel`; the runtime passes it when the library loaded. */
 export type TraceModel = (model: TF.LayersModel) => ModelTrace;
+
+/** Exports a model with its current weights as a PyTorch package zip; the runtime passes it with the library. */
+export type ExportModel = (model: TF.LayersModel) => Promise<ExportedZip>;
 
 function renderTrace(trace: ModelTrace): HTMLElement {
   const rows = trace.layers.map((layer) => [
@@ -53,8 +58,7 @@ function renderLayers(model: TF.LayersModel): HTMLElement {
   );
 }
 
-/** Renders a TF.js model as its shape trace (the library's) or, failing that, its layer list. */
-export function renderModel(model: TF.LayersModel, traceModel?: TraceModel): HTMLElement {
+function renderView(model: TF.LayersModel, traceModel?: TraceModel): HTMLElement {
   if (traceModel) {
     try {
       return renderTrace(traceModel(model));
@@ -63,4 +67,24 @@ export function renderModel(model: TF.LayersModel, traceModel?: TraceModel): HTM
     }
   }
   return renderLayers(model);
+}
+
+/**
+ * Renders a TF.js model as its shape trace (the library's) or, failing that, its layer list; with
+ * `exportModel`, an "Export to PyTorch" button under it, which exports the weights as they are when clicked.
+ */
+export function renderModel(
+  model: TF.LayersModel,
+  traceModel?: TraceModel,
+  exportModel?: ExportModel,
+): HTMLElement {
+  const view = renderView(model, traceModel);
+  if (exportModel)
+    view.append(
+      renderExportButton(
+        { what: model.name, note: 'model.py, its current weights and train.py, as a zip' },
+        () => exportModel(model),
+      ),
+    );
+  return view;
 }
