@@ -10,6 +10,7 @@ import type {
   BudgetLike,
   ExperimentBudget,
   ExperimentBudgetName,
+  ExperimentDataSpec,
   ExperimentSpec,
   VariantSpec,
 } from './types.ts';
@@ -73,6 +74,40 @@ export function buildVariant(spec: VariantSpec, seed: number) {
     : buildCifarResNet({ ...spec.options, seed });
 }
 
+/**
+ * Describes the data and training of a run as plain data, every default filled in: the part of an
+ * {@link ExperimentDescription} that says what is trained on and how.
+ */
+export function describeSetting(
+  images: Pick<ExperimentBudget, 'subset' | 'trainSize' | 'testSize'>,
+  data: ExperimentDataSpec,
+  options: Omit<TrainOptions, 'seed'>,
+): Pick<ExperimentDescription, 'data' | 'training'> {
+  const parsed = parseTrainOptions(options);
+  return {
+    data: {
+      dataset: 'fashion-mnist',
+      subset: images.subset,
+      checksum: FASHION_MNIST_SUBSETS[images.subset].checksum,
+      trainSize: images.trainSize,
+      testSize: images.testSize,
+      imageSize: data.imageSize ?? 28,
+      normalize: data.normalize ?? 'none',
+    },
+    training: {
+      epochs: parsed.epochs,
+      batchSize: parsed.batchSize,
+      optimizer: parsed.optimizer,
+      learningRate: parsed.learningRate,
+      momentum: parsed.momentum,
+      nesterov: parsed.nesterov,
+      weightDecay: parsed.weightDecay,
+      schedule: parsed.schedule,
+      augment: parsed.augment ?? null,
+    },
+  };
+}
+
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 /**
@@ -127,30 +162,10 @@ export function defineExperiment<const N extends string, M extends object>(
     const name = toExperimentBudgetName(budget);
     const b = settings(name);
     const { seed: _seed, ...options } = trainOptions(name);
-    const parsed = parseTrainOptions(options);
     return {
       experiment: spec.name,
       budget: name,
-      data: {
-        dataset: 'fashion-mnist',
-        subset: b.subset,
-        checksum: FASHION_MNIST_SUBSETS[b.subset].checksum,
-        trainSize: b.trainSize,
-        testSize: b.testSize,
-        imageSize: spec.data.imageSize ?? 28,
-        normalize: spec.data.normalize ?? 'none',
-      },
-      training: {
-        epochs: parsed.epochs,
-        batchSize: parsed.batchSize,
-        optimizer: parsed.optimizer,
-        learningRate: parsed.learningRate,
-        momentum: parsed.momentum,
-        nesterov: parsed.nesterov,
-        weightDecay: parsed.weightDecay,
-        schedule: parsed.schedule,
-        augment: parsed.augment ?? null,
-      },
+      ...describeSetting(b, spec.data, options),
       curveEvery: b.curveEvery,
       variants: variantSpecs(name),
     };

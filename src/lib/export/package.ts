@@ -1,13 +1,10 @@
 import type * as tf from '@tensorflow/tfjs';
 import { BUDGETS } from '../budget.ts';
 import { hashCanonical } from '../experiments/canonical.ts';
-import { FASHION_MNIST_SUBSETS } from '../experiments/dataSubsets.ts';
 import type { Experiment, ExperimentDescription } from '../experiments/defineExperiment.ts';
-import { buildVariant } from '../experiments/defineExperiment.ts';
+import { buildVariant, describeSetting } from '../experiments/defineExperiment.ts';
 import type { BudgetLike } from '../experiments/types.ts';
-import { parseTrainOptions } from '../train/trainOptions.ts';
 import { describeArchitecture, type Architecture } from './architecture.ts';
-import { PYTHON_SOURCES } from './pythonSources.ts';
 import { modelClassSource, pythonClassName, usedBlockNames } from './pythonModel.ts';
 import { encodeSafetensors, exportStateDict } from './weights.ts';
 
@@ -127,7 +124,10 @@ function readme(title: string, hasWeights: boolean, variants: string[]): string 
   ].join('\n');
 }
 
-function pythonFiles(): ExportedFile[] {
+// The hand-written Python (~18 KB gzip) loads with the first export, not with the library's chunk that
+// every page's first Run loads.
+async function pythonFiles(): Promise<ExportedFile[]> {
+  const { PYTHON_SOURCES } = await import('./pythonSources.ts');
   return Object.entries(PYTHON_SOURCES).map(([path, content]) => ({ path, content }));
 }
 
@@ -138,37 +138,22 @@ function singleModelDefinition(
   spec: { model: string; options: Record<string, unknown> },
 ): ExportDefinition {
   const b = BUDGETS.reference;
-  const training = parseTrainOptions({
-    epochs: b.epochs,
-    batchSize: b.batchSize,
-    optimizer: 'sgd',
-    learningRate: 0.05,
-    schedule: { kind: 'step', epochs: [b.epochs - 1] },
-  });
   const [h, w] = architecture.inputShape;
+  const setting = describeSetting(
+    b,
+    { imageSize: h === w ? h : b.imageSize },
+    {
+      epochs: b.epochs,
+      batchSize: b.batchSize,
+      optimizer: 'sgd',
+      learningRate: 0.05,
+      schedule: { kind: 'step', epochs: [b.epochs - 1] },
+    },
+  );
   return {
     experiment: name,
     budget: 'reference',
-    data: {
-      dataset: 'fashion-mnist',
-      subset: b.subset,
-      checksum: FASHION_MNIST_SUBSETS[b.subset].checksum,
-      trainSize: b.trainSize,
-      testSize: b.testSize,
-      imageSize: h === w ? h : b.imageSize,
-      normalize: 'none',
-    },
-    training: {
-      epochs: training.epochs,
-      batchSize: training.batchSize,
-      optimizer: training.optimizer,
-      learningRate: training.learningRate,
-      momentum: training.momentum,
-      nesterov: training.nesterov,
-      weightDecay: training.weightDecay,
-      schedule: training.schedule,
-      augment: null,
-    },
+    ...setting,
     curveEvery: 10,
     variants: [{ name, model: spec.model, options: spec.options }],
   };
@@ -213,7 +198,7 @@ export async function exportModel(
   const description = `${options.description ?? name}: the TF.js model ${JSON.stringify(model.name)}, module for module.`;
   const files: ExportedFile[] = [
     { path: 'model.py', content: modelPy([{ variant: name, className, architecture, description }], header) },
-    ...pythonFiles(),
+    ...(await pythonFiles()),
     await experimentJson(
       singleModelDefinition(
         name,
@@ -260,7 +245,7 @@ export async function exportExperiment(
   const header = `${experiment.title}: the networks of the experiment ${experiment.name} in PyTorch, exported from ResLab${options.source ? ` (${options.source})` : ''}.`;
   return [
     { path: 'model.py', content: modelPy(models, header) },
-    ...pythonFiles(),
+    ...(await pythonFiles()),
     await experimentJson(definition, experiment.seeds, options.library ?? UNKNOWN_LIBRARY),
     {
       path: 'README.md',
