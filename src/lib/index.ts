@@ -177,7 +177,9 @@ export type {
   RunEnvironment,
   VariantSpec,
 } from './experiments/index.ts';
-export { describeArchitecture, exportExperiment, exportModel, zipFiles } from './export/index.ts';
+export { describeArchitecture } from './export/architecture.ts';
+export { zipFiles } from './export/zip.ts';
+export { exportExperiment, exportModel } from './export/lazy.ts';
 export type {
   ExportedFile,
   ExportExperimentOptions,

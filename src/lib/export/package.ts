@@ -5,6 +5,7 @@ import type { Experiment, ExperimentDescription } from '../experiments/defineExp
 import { buildVariant, describeSetting } from '../experiments/defineExperiment.ts';
 import type { BudgetLike } from '../experiments/types.ts';
 import { describeArchitecture, type Architecture } from './architecture.ts';
+import { PYTHON_SOURCES } from './pythonSources.ts';
 import { modelClassSource, pythonClassName, usedBlockNames } from './pythonModel.ts';
 import { encodeSafetensors, exportStateDict } from './weights.ts';
 
@@ -124,10 +125,7 @@ function readme(title: string, hasWeights: boolean, variants: string[]): string 
   ].join('\n');
 }
 
-// The hand-written Python (~18 KB gzip) loads with the first export, not with the library's chunk that
-// every page's first Run loads.
-async function pythonFiles(): Promise<ExportedFile[]> {
-  const { PYTHON_SOURCES } = await import('./pythonSources.ts');
+function pythonFiles(): ExportedFile[] {
   return Object.entries(PYTHON_SOURCES).map(([path, content]) => ({ path, content }));
 }
 
@@ -198,7 +196,7 @@ export async function exportModel(
   const description = `${options.description ?? name}: the TF.js model ${JSON.stringify(model.name)}, module for module.`;
   const files: ExportedFile[] = [
     { path: 'model.py', content: modelPy([{ variant: name, className, architecture, description }], header) },
-    ...(await pythonFiles()),
+    ...pythonFiles(),
     await experimentJson(
       singleModelDefinition(
         name,
@@ -245,7 +243,7 @@ export async function exportExperiment(
   const header = `${experiment.title}: the networks of the experiment ${experiment.name} in PyTorch, exported from ResLab${options.source ? ` (${options.source})` : ''}.`;
   return [
     { path: 'model.py', content: modelPy(models, header) },
-    ...(await pythonFiles()),
+    ...pythonFiles(),
     await experimentJson(definition, experiment.seeds, options.library ?? UNKNOWN_LIBRARY),
     {
       path: 'README.md',
