@@ -4,6 +4,7 @@ import type * as Library from '../lib/index.ts';
 import type { BackendChoice } from '../lib/backend.ts';
 import type { BackendPreference } from '../lib/backendNames.ts';
 import { withBase } from '../paths.ts';
+import { importRunChunks } from './loadLibrary.ts';
 
 /** What every cell can use without importing: loaded once, on the first run. */
 export interface Prelude {
@@ -71,12 +72,7 @@ export async function loadPrelude(
   onDeviceLost: (message: string) => void,
   preference: BackendPreference = 'auto',
 ): Promise<Prelude> {
-  const [tf, lib, { initBackend, getDeviceLoss }, { wasmPaths }] = await Promise.all([
-    import('@tensorflow/tfjs'),
-    import('../lib/index.ts'),
-    import('../lib/backend.ts'),
-    import('./wasmAssets.ts'),
-  ]);
+  const [tf, lib, { initBackend, getDeviceLoss }, { wasmPaths }] = await importRunChunks();
   let current = preference;
   const start = (next: BackendPreference) => initBackend({ preference: next, wasmPaths, onDeviceLost });
   const backend = await start(current);
@@ -102,21 +98,4 @@ export async function loadPrelude(
     .set('loadExampleImages', async () => (await folderPicker()).loadExampleImages);
   const reinitBackend = (next: BackendPreference = current) => start((current = next));
   return { tf, loadPlot, lib, backend, values, lazyValues, reinitBackend, deviceLoss: getDeviceLoss };
-}
-
-/**
- * Loads the library for the page's own use outside the cells (an Export button): the same chunks as
- * the prelude, with TF.js on the backend already running (the notebook's, or one a cell set), else on
- * the one the notebook's first run would start, so the two never fight over it.
- */
-export async function loadLibrary(preference: BackendPreference = 'auto'): Promise<typeof Library> {
-  const [tf, lib, { initBackend }, { wasmPaths }] = await Promise.all([
-    import('@tensorflow/tfjs'),
-    import('../lib/index.ts'),
-    import('../lib/backend.ts'),
-    import('./wasmAssets.ts'),
-  ]);
-  if (!tf.getBackend()) await initBackend({ preference, wasmPaths });
-  await tf.ready(); // a backend set by the notebook may still be starting
-  return lib;
 }
