@@ -100,7 +100,8 @@ PLACEMENTS = {
     "full_preactivation": dict(bn_before=True, relu_before=True, preactivation=True),
 }
 PLACEMENT_FLAGS = (
-    "bn_before relu_before bn_after relu_after last_bn_after last_relu_after bn_after_add relu_after_add preactivation"
+    "bn_before relu_before bn_after relu_after last_bn_after last_relu_after"
+    " bn_after_add relu_after_add preactivation"
 ).split()
 SHORTCUTS = ("identity", "constant_scaling", "exclusive_gating", "shortcut_only_gating", "conv1x1", "dropout")
 
@@ -173,7 +174,7 @@ class ResidualUnit(nn.Module):
         self.init_residual_()
 
     def init_residual_(self):
-        """Sets what the unit's options fix at initialisation: the gate bias b_g, a branch starting at zero."""
+        """Sets what the options fix at initialisation: the gate bias b_g, a branch starting at zero."""
         if hasattr(self, "gate"):
             nn.init.constant_(self.gate.bias, self.gate_bias)
         if self.zero_init_residual:
@@ -276,7 +277,9 @@ class PreActBottleneck(Bottleneck):
     """A full pre-activation bottleneck (He et al. 2016, Fig. 4e and its appendix)."""
 
     def __init__(self, in_channels, filters, stride=1, stride_placement="paper", **options):
-        super().__init__(in_channels, filters, stride, stride_placement, activation="full_preactivation", **options)
+        super().__init__(
+            in_channels, filters, stride, stride_placement, activation="full_preactivation", **options
+        )
 
 
 class ResNetV2Block(nn.Module):
@@ -286,7 +289,9 @@ class ResNetV2Block(nn.Module):
     shortcut a strided block subsamples x with a 1×1 max pool.
     """
 
-    def __init__(self, in_channels, filters, stride=1, conv_shortcut=False, bn_eps=1.001e-5, bn_momentum=0.01):
+    def __init__(
+        self, in_channels, filters, stride=1, conv_shortcut=False, bn_eps=1.001e-5, bn_momentum=0.01
+    ):
         super().__init__()
         out_channels = 4 * filters
         self.preact_bn = nn.BatchNorm2d(in_channels, eps=bn_eps, momentum=bn_momentum)
@@ -317,7 +322,8 @@ class VGGBlock(nn.Module):
     def __init__(self, in_channels, num_convs, channels, bias=True):
         super().__init__()
         for i in range(1, num_convs + 1):
-            self.add_module(f"conv{i}", nn.Conv2d(in_channels if i == 1 else channels, channels, 3, padding=1, bias=bias))
+            conv = nn.Conv2d(in_channels if i == 1 else channels, channels, 3, padding=1, bias=bias)
+            self.add_module(f"conv{i}", conv)
         self.num_convs = num_convs
         self.pool = nn.MaxPool2d(2, stride=2)
 

@@ -11,7 +11,13 @@ import struct
 
 import torch
 
-DTYPES = {"F32": torch.float32, "F64": torch.float64, "F16": torch.float16, "I64": torch.int64, "I32": torch.int32}
+DTYPES = {
+    "F32": torch.float32,
+    "F64": torch.float64,
+    "F16": torch.float16,
+    "I64": torch.int64,
+    "I32": torch.int32,
+}
 NAMES = {dtype: name for name, dtype in DTYPES.items()}
 
 
@@ -32,10 +38,19 @@ def read_safetensors(path):
         begin, end = entry["data_offsets"]
         dtype = DTYPES.get(entry["dtype"])
         if dtype is None:
-            raise ValueError(f"invalid weights file {path}: {name} is {entry['dtype']} (expected one of {', '.join(DTYPES)})")
+            allowed = ", ".join(DTYPES)
+            raise ValueError(f"invalid weights file {path}: {name} is {entry['dtype']} (expected one of {allowed})")
         raw = bytearray(data[8 + length + begin : 8 + length + end])
-        tensors[name] = torch.frombuffer(raw, dtype=dtype).reshape(entry["shape"]) if raw else torch.zeros(entry["shape"], dtype=dtype)
+        if raw:
+            tensors[name] = torch.frombuffer(raw, dtype=dtype).reshape(entry["shape"])
+        else:  # an empty tensor: frombuffer refuses an empty buffer
+            tensors[name] = torch.zeros(entry["shape"], dtype=dtype)
     return tensors, metadata
+
+
+def first_names(names):
+    """Returns up to three names, and an ellipsis when there are more."""
+    return ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
 
 
 def load_weights(model, path):
@@ -51,11 +66,12 @@ def load_weights(model, path):
     ]
     if missing or unexpected or wrong:
         made_for = f" (made for {metadata['model']})" if "model" in metadata else ""
-        problems = [f"missing {', '.join(missing[:3])}{' …' if len(missing) > 3 else ''}"] if missing else []
-        problems += [f"unknown {', '.join(unexpected[:3])}{' …' if len(unexpected) > 3 else ''}"] if unexpected else []
+        problems = [f"missing {first_names(missing)}"] if missing else []
+        problems += [f"unknown {first_names(unexpected)}"] if unexpected else []
         problems += wrong[:3]
         raise ValueError(
-            f"invalid weights file {path}{made_for}: not the weights of {type(model).__name__}: " + "; ".join(problems)
+            f"invalid weights file {path}{made_for}: not the weights of {type(model).__name__}: "
+            + "; ".join(problems)
         )
     model.load_state_dict({name: tensors[name] for name in expected})
     return metadata
@@ -67,7 +83,8 @@ def save_weights(model, path, metadata=None):
     header, offset, chunks = {"__metadata__": dict(metadata or {})}, 0, []
     for name, t in state.items():
         raw = t.numpy().astype(t.numpy().dtype.newbyteorder("<")).tobytes()
-        header[name] = {"dtype": NAMES[t.dtype], "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
+        span = [offset, offset + len(raw)]
+        header[name] = {"dtype": NAMES[t.dtype], "shape": list(t.shape), "data_offsets": span}
         offset += len(raw)
         chunks.append(raw)
     text = json.dumps(header).encode()
