@@ -6,8 +6,7 @@ import { katexPlugin } from './src/markdown/katex.ts';
 import { codeCellsPlugin } from './src/markdown/codeCells.ts';
 import { baseLinksPlugin } from './src/markdown/baseLinks.ts';
 import { fileURLToPath } from 'node:url';
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readLibraryVersion } from './src/cli/libraryVersion.ts';
 
 // The site can be served from a sub-path (e.g. GitHub Pages serves https://user.github.io/reslab/):
 // RESLAB_BASE=/reslab/ npm run build. Every internal link and asset goes through this base.
@@ -30,32 +29,9 @@ const browserTfjs = {
   },
 };
 
-/** Runs git in the project; null where there is no git or no repository. */
-function git(/** @type {string[]} */ args) {
-  try {
-    const cwd = fileURLToPath(new URL('.', import.meta.url));
-    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return null;
-  }
-}
-
-// What a page's "Export to PyTorch" writes into experiment.json as the library it came from: the
-// package version and the commit built, read as `reslab experiment run` reads them (readLibraryVersion
-// in src/cli/experiment.ts: committed results files are no change to the code; no git, "unknown").
-const changes = git([
-  'status',
-  '--porcelain',
-  '--untracked-files=no',
-  '--',
-  '.',
-  ':(exclude)content/results',
-]);
-const library = {
-  version: JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')).version,
-  commit: git(['rev-parse', 'HEAD']) ?? 'unknown',
-  dirty: changes === null || changes !== '',
-};
+// What a page's "Export to PyTorch" writes into experiment.json as the library it came from, read as
+// `reslab experiment run` reads it.
+const library = readLibraryVersion();
 
 export default defineConfig({
   site: process.env.RESLAB_SITE,

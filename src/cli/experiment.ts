@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -21,6 +20,7 @@ import {
   type RunEnvironment,
 } from '../lib/experiments/index.ts';
 import { renderTable } from './format.ts';
+import { readLibraryVersion } from './libraryVersion.ts';
 import { formatPercent } from '../lib/format.ts';
 import { parseOptions, UsageError, type OptionSpec } from './args.ts';
 
@@ -289,39 +289,6 @@ function writeAtomically(path: string, text: string): void {
   const temporary = `${path}.tmp-${process.pid}`;
   writeFileSync(temporary, text);
   renameSync(temporary, path);
-}
-
-const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-
-function git(args: string[]): string | null {
-  try {
-    return execFileSync('git', args, {
-      cwd: root,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-  } catch {
-    return null;
-  }
-}
-
-/** Reads the library's package version, git commit, and whether the checkout has uncommitted changes. */
-export function readLibraryVersion(): RunEnvironment['library'] {
-  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
-  // Results files being written are not a change to the code that trains them.
-  const changes = git([
-    'status',
-    '--porcelain',
-    '--untracked-files=no',
-    '--',
-    '.',
-    ':(exclude)content/results',
-  ]);
-  return {
-    version,
-    commit: git(['rev-parse', 'HEAD']) ?? 'unknown',
-    dirty: changes === null || changes !== '',
-  };
 }
 
 /** Reads the provenance of runs on this machine: package version, git commit, backend, CPU, Node. */

@@ -19,7 +19,7 @@ import { exportExperiment, exportModel, type ExportedFile } from '../lib/export/
 import { EXPERIMENT_BUDGET_NAMES, getExperiment, toExperimentBudgetName } from '../lib/experiments/index.ts';
 import { buildModel, getModelEntry, parseVariants } from '../lib/models/registry.ts';
 import { parseNumber, parseOptions, parseShape, UsageError } from './args.ts';
-import { readLibraryVersion } from './experiment.ts';
+import { readLibraryVersion } from './libraryVersion.ts';
 
 const USAGE = `usage:
   reslab export pytorch <model> --out DIR [--input H,W,C] [--classes K] [--width W] [--seed S]
