@@ -2,6 +2,7 @@
 // read back with Python's zipfile: a model goes with its weights as they are at the click, an experiment
 // with the definition its committed reference results were trained from.
 import * as tf from '@tensorflow/tfjs';
+import { PACKAGE_FILES, PACKAGE_FILES_WITH_WEIGHTS } from '../export/torch.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,17 +73,7 @@ describe('zipModel', () => {
     const zip = await zipModel(lib, model, provenance);
     expect(zip.filename).toBe(`${model.name}-pytorch.zip`);
     const dir = join(extract(zip), `${model.name}-pytorch`);
-    expect(readdirSync(dir).sort()).toEqual(
-      [
-        'README.md',
-        'blocks.py',
-        'experiment.json',
-        'model.py',
-        'train.py',
-        'weights.py',
-        'weights.safetensors',
-      ].sort(),
-    );
+    expect(readdirSync(dir).sort()).toEqual(PACKAGE_FILES_WITH_WEIGHTS);
     expect(readFileSync(join(dir, 'model.py'), 'utf8')).toContain(provenance.source);
     expect(JSON.parse(readFileSync(join(dir, 'experiment.json'), 'utf8')).library).toEqual(
       provenance.library,
@@ -110,9 +101,7 @@ describe('zipExperiment', () => {
     const zip = await zipExperiment(lib, 'plain-vs-residual', provenance);
     expect(zip.filename).toBe('plain-vs-residual-pytorch.zip');
     const dir = join(extract(zip), 'plain-vs-residual-pytorch');
-    expect(readdirSync(dir).sort()).toEqual(
-      ['README.md', 'blocks.py', 'experiment.json', 'model.py', 'train.py', 'weights.py'].sort(),
-    );
+    expect(readdirSync(dir).sort()).toEqual(PACKAGE_FILES);
     const exported = JSON.parse(readFileSync(join(dir, 'experiment.json'), 'utf8'));
     const committed = JSON.parse(readFileSync(resolve('content/results/plain-vs-residual.json'), 'utf8'));
     expect(exported.definitionHash).toBe(committed.definitionHash);

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runExportCommand } from '../../../src/cli/export.ts';
 import { buildModel } from '../../../src/lib/models/registry.ts';
-import { runPython } from './torch.ts';
+import { PACKAGE_FILES_WITH_WEIGHTS, runPython } from './torch.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'reslab-export-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -61,17 +61,7 @@ describe('reslab export pytorch', () => {
       'a',
     );
     expect(r.code, r.stderr).toBe(0);
-    expect(readdirSync(join(root, 'a')).sort()).toEqual(
-      [
-        'README.md',
-        'blocks.py',
-        'experiment.json',
-        'model.py',
-        'train.py',
-        'weights.py',
-        'weights.safetensors',
-      ].sort(),
-    );
+    expect(readdirSync(join(root, 'a')).sort()).toEqual(PACKAGE_FILES_WITH_WEIGHTS);
     const source = readFileSync(join(root, 'a', 'model.py'), 'utf8');
     expect(source).toContain(
       '(reslab export pytorch cifar-resnet20 --width 0.25 --variant shortcut=conv1x1)',

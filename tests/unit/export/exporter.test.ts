@@ -10,7 +10,7 @@ import { decodeSafetensors, encodeSafetensors } from '../../../src/lib/export/we
 import { getExperiment } from '../../../src/lib/experiments/registry.ts';
 import { buildModel } from '../../../src/lib/models/registry.ts';
 import { RESIDUAL_UNIT_DEFAULTS } from '../../../src/lib/models/residualUnit.ts';
-import { runPython, writePackage } from './torch.ts';
+import { PACKAGE_FILES, runPython, writePackage } from './torch.ts';
 
 const text = (files: { path: string; content: string | Uint8Array }[], path: string) =>
   String(files.find((f) => f.path === path)?.content);
@@ -77,9 +77,7 @@ describe('model.py', () => {
     const json = JSON.parse(text(files, 'experiment.json'));
     expect(json.definition).toEqual(experiment.describe('reference'));
     expect(json.definitionHash).toBe(await experiment.definitionHash('reference'));
-    expect(files.map((f) => f.path).sort()).toEqual(
-      ['README.md', 'blocks.py', 'experiment.json', 'model.py', 'train.py', 'weights.py'].sort(),
-    );
+    expect(files.map((f) => f.path).sort()).toEqual(PACKAGE_FILES);
   });
 });
 

@@ -29,3 +29,15 @@ export function writePackage(dir: string, files: readonly ExportedFile[]): void 
   mkdirSync(dir, { recursive: true });
   for (const file of files) writeFileSync(join(dir, file.path), file.content);
 }
+
+/** The files of every exported package, sorted; a model exported with its weights adds weights.safetensors. */
+export const PACKAGE_FILES = [
+  'README.md',
+  'blocks.py',
+  'experiment.json',
+  'model.py',
+  'train.py',
+  'weights.py',
+];
+/** The files of a package exported with weights, sorted. */
+export const PACKAGE_FILES_WITH_WEIGHTS = [...PACKAGE_FILES, 'weights.safetensors'];
