@@ -81,6 +81,29 @@ describe('model.py', () => {
   });
 });
 
+describe('the deepest model', () => {
+  it('pre-activation ResNet-1001 exports with the parameter and buffer counts of the TF.js model', async () => {
+    const model = buildModel('preact-resnet1001', { width: 0.25 });
+    const dir = join(root, 'resnet1001');
+    writePackage(dir, await exportModel(model, { name: 'preact-resnet1001' }));
+    const count = (weights: tf.LayerVariable[]) =>
+      weights.reduce((n, v) => n + tf.util.sizeFromShape(v.shape as number[]), 0);
+    const expected = [count(model.trainableWeights), count(model.nonTrainableWeights)];
+    model.dispose();
+    const script = [
+      'import json, sys',
+      `sys.path.insert(0, ${JSON.stringify(dir)})`,
+      'import model',
+      'm = model.build()',
+      'buffers = sum(b.numel() for n, b in m.named_buffers() if not n.endswith("num_batches_tracked"))',
+      'print(json.dumps([sum(p.numel() for p in m.parameters()), buffers]))',
+    ].join('\n');
+    const result = runPython(['-c', script]);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual(expected);
+  }, 120_000);
+});
+
 describe('bad input', () => {
   it('a layer the exporter has no module for is named', () => {
     const model = tf.sequential({
