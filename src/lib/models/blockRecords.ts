@@ -1,26 +1,8 @@
 import type { Tensor } from './primitives.ts';
+import type { ResolvedResidualUnitOptions } from './residualUnit.ts';
 
 /** What a residual unit was built with: its options after defaults (see `residualUnit`). */
-export interface ResidualUnitRecord {
-  kind: 'residualUnit';
-  filters: number;
-  branch: 'basic' | 'bottleneck';
-  strides: number;
-  stridePlacement: 'paper' | 'torchvision';
-  shortcut: string;
-  activation: string;
-  downsample: 'zeroPad' | 'projection';
-  plain: boolean;
-  skipPreactivation: boolean;
-  useBias: boolean;
-  projectionBatchNorm: boolean;
-  shortcutScale: number;
-  scaleResidual: boolean;
-  gateBias: number;
-  dropoutRate: number;
-  bnEpsilon: number;
-  zeroInitResidual: boolean;
-}
+export type ResidualUnitRecord = { kind: 'residualUnit' } & ResolvedResidualUnitOptions;
 
 /** What a Keras ResNet V2 block was built with. */
 export interface ResNetV2BlockRecord {
@@ -47,11 +29,10 @@ export type BlockRecord = (ResidualUnitRecord | ResNetV2BlockRecord | VggBlockRe
   name: string;
 };
 
-/** A record with the feature maps the block was applied to and produced. */
+/** A record with the feature map the block was applied to. */
 export interface AppliedBlock {
   record: BlockRecord;
   input: Tensor;
-  output: Tensor;
 }
 
 // Keyed by the block's output tensor, weakly, so a record lives exactly as long as the graph it
@@ -61,7 +42,7 @@ const applied = new WeakMap<Tensor, AppliedBlock>();
 
 /** Records that a block with these options turned `input` into `output`; returns `output`. */
 export function recordBlock(record: BlockRecord, input: Tensor, output: Tensor): Tensor {
-  applied.set(output, { record, input, output });
+  applied.set(output, { record, input });
   return output;
 }
 

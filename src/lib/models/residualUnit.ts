@@ -66,6 +66,11 @@ const residualUnitSchema = z.strictObject({
 /** Every default of a residual unit's options (what the PyTorch export leaves unsaid). */
 export const RESIDUAL_UNIT_DEFAULTS = residualUnitSchema.parse({ filters: 1, name: 'unit' });
 
+/** A residual unit's options after defaults, with `projectionBatchNorm` resolved from the activation. */
+export type ResolvedResidualUnitOptions = Omit<z.output<typeof residualUnitSchema>, 'projectionBatchNorm'> & {
+  projectionBatchNorm: boolean;
+};
+
 /** Options of a residual unit; every variant of the two papers is a value here. */
 export type ResidualUnitOptions = z.input<typeof residualUnitSchema> & {
   /** Seeded initialiser stream. Default: a fresh stream with seed 0. */
