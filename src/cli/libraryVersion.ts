@@ -4,13 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-/** The library's version, commit, and whether the tree was dirty ("unknown" and dirty without git). */
-export interface LibraryVersionRecord {
-  version: string;
-  commit: string;
-  dirty: boolean;
-}
+import type { RunProvenance } from '../lib/experiments/resultsFile.ts';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -27,7 +21,7 @@ function git(args: string[]): string | null {
 }
 
 /** Reads the library's package version, git commit, and whether the checkout has uncommitted changes. */
-export function readLibraryVersion(): LibraryVersionRecord {
+export function readLibraryVersion(): RunProvenance['library'] {
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
   // Results files being written are not a change to the code that trains them.
   const changes = git([

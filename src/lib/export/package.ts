@@ -3,10 +3,11 @@ import { BUDGETS } from '../budget.ts';
 import { hashCanonical } from '../experiments/canonical.ts';
 import type { Experiment, ExperimentDescription } from '../experiments/defineExperiment.ts';
 import { buildVariant, describeSetting } from '../experiments/defineExperiment.ts';
+import type { RunProvenance } from '../experiments/resultsFile.ts';
 import type { BudgetLike } from '../experiments/types.ts';
 import { describeArchitecture, type Architecture } from './architecture.ts';
 import { PYTHON_SOURCES } from './pythonSources.ts';
-import { modelClassSource, pythonClassName, usedBlockNames } from './pythonModel.ts';
+import { modelClassSource, pythonClassName, usedNames } from './pythonModel.ts';
 import { encodeSafetensors, exportStateDict } from './weights.ts';
 
 /** One file of an exported package, by its path inside the package folder. */
@@ -15,12 +16,8 @@ export interface ExportedFile {
   content: string | Uint8Array;
 }
 
-/** Where the exported code came from: the library's version and commit. */
-export interface LibraryVersion {
-  version: string;
-  commit: string;
-  dirty: boolean;
-}
+/** Where the exported code came from: the library's version and commit, as results files record it. */
+export type LibraryVersion = RunProvenance['library'];
 
 /** Options of {@link exportModel}. */
 export interface ExportModelOptions {
@@ -45,7 +42,8 @@ export interface ExportExperimentOptions {
   library?: LibraryVersion;
 }
 
-const UNKNOWN_LIBRARY: LibraryVersion = { version: 'unknown', commit: 'unknown', dirty: false };
+// Unknown provenance cannot vouch for a clean tree.
+const UNKNOWN_LIBRARY: LibraryVersion = { version: 'unknown', commit: 'unknown', dirty: true };
 
 interface NamedArchitecture {
   variant: string;
@@ -56,9 +54,12 @@ interface NamedArchitecture {
 
 function modelPy(models: NamedArchitecture[], header: string): string {
   const classes = models.map((m) => modelClassSource(m.className, m.architecture, m.description));
-  const blocks = [...new Set(classes.flatMap(usedBlockNames))].sort();
   const modes = [...new Set(models.map((m) => m.architecture.convMode))];
   const init = modes.length === 1 && modes[0] !== null ? modes[0] : null;
+  const imports = [
+    ...usedNames(classes.join('\n'), PYTHON_SOURCES['blocks.py']),
+    ...(init ? ['init_weights'] : []),
+  ];
   const uses = (name: string) => classes.some((c) => c.includes(name));
   const lines = [
     `"""${header}`,
@@ -71,8 +72,7 @@ function modelPy(models: NamedArchitecture[], header: string): string {
     ...(uses('OrderedDict(') ? ['from collections import OrderedDict', ''] : []),
     'from torch import nn',
     '',
-    `from blocks import ${[...blocks, 'init_weights'].join(', ')}`,
-    '',
+    ...(imports.length ? [`from blocks import ${imports.join(', ')}`, ''] : []),
     '',
     classes.join('\n\n\n'),
     '',
@@ -111,7 +111,7 @@ function readme(title: string, hasWeights: boolean, variants: string[]): string 
     '```',
     '',
     'Train it with the recipe in experiment.json on Fashion-MNIST (the shards the site serves under',
-    '`data/fashion-mnist/`, or `npx reslab data prepare --out data/fashion-mnist`):',
+    '`data/fashion-mnist/`, or `npx reslab data prepare --out data/fashion-mnist` in a ResLab checkout):',
     '',
     '```sh',
     'python3 train.py --data data/fashion-mnist                    # one process (GPU if there is one)',

@@ -1,4 +1,5 @@
 import type { ResidualUnitRecord, ResNetV2BlockRecord, VggBlockRecord } from '../models/blockRecords.ts';
+import { placementOf } from '../models/activationVariants.ts';
 import { RESIDUAL_UNIT_DEFAULTS } from '../models/residualUnit.ts';
 import type { Architecture, ArchitectureNode, FeatureShape } from './architecture.ts';
 
@@ -53,7 +54,7 @@ function residualUnitExpr(r: ResidualUnitRecord, inChannels: number): string {
   if (changesShape && !r.plain && r.downsample !== d.downsample)
     args.push(`downsample=${pyString(snakeCase(r.downsample))}`);
   if (r.plain) args.push('plain=True');
-  const isPreactivation = r.activation === 'reluOnlyPreactivation' || preact;
+  const { isPreactivation } = placementOf(r.activation);
   // Only a pre-activation unit activates its input; elsewhere skipPreactivation changes nothing.
   if (r.skipPreactivation && isPreactivation) args.push('skip_preactivation=True');
   if (r.useBias) args.push('bias=True');
@@ -288,18 +289,8 @@ export function modelClassSource(className: string, architecture: Architecture, 
   ].join('\n');
 }
 
-/** The blocks.py names a generated class uses, for its import line. */
-export function usedBlockNames(source: string): string[] {
-  const names = [
-    'BasicBlock',
-    'Bottleneck',
-    'PreActBlock',
-    'PreActBottleneck',
-    'ResNetV2Block',
-    'VGGBlock',
-    'GlobalAvgPool',
-    'conv2d',
-    'max_pool2d',
-  ];
-  return names.filter((n) => new RegExp(`\\b${n}\\(`).test(source));
+/** The names of `blocks` (classes and functions at its top level) that generated code calls, sorted. */
+export function usedNames(source: string, blocks: string): string[] {
+  const defined = [...blocks.matchAll(/^(?:class|def) ([A-Za-z_]\w*)/gm)].map((m) => m[1]);
+  return defined.filter((name) => new RegExp(`\\b${name}\\(`).test(source)).sort();
 }
