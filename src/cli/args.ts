@@ -2,6 +2,7 @@
 // message shape for every command ("invalid option: … (expected --a, --b)") and the value parsers
 // they share.
 import { parseArgs } from 'node:util';
+import { parseVariants, type BuildModelOptions } from '../lib/models/registry.ts';
 
 /** A bad command line: the commands print its message with their usage and exit with 2. */
 export class UsageError extends Error {
@@ -55,4 +56,28 @@ export function parseNumber(text: string, option: string): number {
     throw new UsageError(`invalid --${option}: ${JSON.stringify(text)} (expected a number)`);
   }
   return n;
+}
+
+/** The architecture options `reslab trace` and `reslab export pytorch` share. */
+export const MODEL_OPTIONS = {
+  input: { type: 'string' },
+  classes: { type: 'string' },
+  width: { type: 'string' },
+  seed: { type: 'string' },
+  variant: { type: 'string', multiple: true },
+} as const;
+
+/** Reads the architecture options of a registered model; only those given appear in the result. */
+export function parseModelOptions(
+  name: string,
+  values: { input?: string; classes?: string; width?: string; seed?: string; variant?: string[] },
+): BuildModelOptions {
+  const variants = parseVariants(name, values.variant ?? []);
+  return {
+    ...(values.input !== undefined ? { inputShape: parseShape(values.input) } : {}),
+    ...(values.classes !== undefined ? { classes: parseNumber(values.classes, 'classes') } : {}),
+    ...(values.width !== undefined ? { width: parseNumber(values.width, 'width') } : {}),
+    ...(values.seed !== undefined ? { seed: parseNumber(values.seed, 'seed') } : {}),
+    ...(Object.keys(variants).length ? { variants } : {}),
+  };
 }

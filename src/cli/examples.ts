@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseOptions } from './args.ts';
-import { deflateSync, gunzipSync } from 'node:zlib';
+import { crc32, deflateSync, gunzipSync } from 'node:zlib';
 import { decodeShard, parseManifest } from '../lib/data/shards.ts';
 import type { ImageSet } from '../lib/data/imageSet.ts';
 
@@ -32,19 +32,6 @@ Fashion-MNIST test shards, for the lesson on training with your own images.
   --source DIR     folder with the shards' manifest.json (default ${DEFAULT_SOURCE_DIR})
   --out DIR        output folder (default ${DEFAULT_EXAMPLES_DIR}); replaced on each run
   --per-class N    images per class (default ${EXAMPLES_PER_CLASS})`;
-
-// CRC-32 (ISO-HDLC, as PNG chunks use), table-driven.
-const crcTable = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 function chunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);

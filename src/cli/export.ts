@@ -17,8 +17,8 @@ import {
 import { basename, dirname, join, resolve } from 'node:path';
 import { exportExperiment, exportModel, type ExportedFile } from '../lib/export/package.ts';
 import { EXPERIMENT_BUDGET_NAMES, getExperiment, toExperimentBudgetName } from '../lib/experiments/index.ts';
-import { buildModel, getModelEntry, parseVariants } from '../lib/models/registry.ts';
-import { parseNumber, parseOptions, parseShape, UsageError } from './args.ts';
+import { buildModel, getModelEntry } from '../lib/models/registry.ts';
+import { MODEL_OPTIONS, parseModelOptions, parseOptions, UsageError } from './args.ts';
 import { readLibraryVersion } from './libraryVersion.ts';
 
 const USAGE = `usage:
@@ -37,11 +37,7 @@ const USAGE = `usage:
 
 const OPTIONS = {
   out: { type: 'string' },
-  input: { type: 'string' },
-  classes: { type: 'string' },
-  width: { type: 'string' },
-  seed: { type: 'string' },
-  variant: { type: 'string', multiple: true },
+  ...MODEL_OPTIONS,
   weights: { type: 'boolean' },
   'weights-from': { type: 'string' },
   experiment: { type: 'string' },
@@ -125,14 +121,7 @@ async function modelFiles(values: Values, positionals: string[], cwd: string): P
       `invalid model: ${JSON.stringify(positionals.join(' ') || undefined)} (expected one model name from reslab list, or --experiment <name>)`,
     );
   }
-  const variants = parseVariants(name, values.variant ?? []);
-  const options = {
-    ...(values.input !== undefined ? { inputShape: parseShape(values.input) } : {}),
-    ...(values.classes !== undefined ? { classes: parseNumber(values.classes, 'classes') } : {}),
-    ...(values.width !== undefined ? { width: parseNumber(values.width, 'width') } : {}),
-    ...(values.seed !== undefined ? { seed: parseNumber(values.seed, 'seed') } : {}),
-    ...(Object.keys(variants).length ? { variants } : {}),
-  };
+  const options = parseModelOptions(name, values);
   const model = buildModel(name, options);
   try {
     if (values['weights-from']) loadWeightsFrom(model, resolve(cwd, values['weights-from']));
@@ -148,7 +137,7 @@ async function modelFiles(values: Values, positionals: string[], cwd: string): P
       source: command,
       description: getModelEntry(name).description,
       library: readLibraryVersion(),
-      spec: { model: name, options },
+      spec: { model: name, options: { ...options } },
     });
   } finally {
     model.dispose();

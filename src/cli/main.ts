@@ -1,7 +1,7 @@
-import { buildModel, listModels, parseVariants } from '../lib/models/registry.ts';
+import { buildModel, listModels } from '../lib/models/registry.ts';
 import { traceModel } from '../lib/trace.ts';
 import { formatTrace, renderTable } from './format.ts';
-import { parseNumber, parseOptions, parseShape, UsageError } from './args.ts';
+import { MODEL_OPTIONS, parseModelOptions, parseOptions, UsageError } from './args.ts';
 
 /** Where the CLI writes; tests pass fakes. */
 export interface CliIo {
@@ -25,11 +25,7 @@ const USAGE = `usage:
   reslab export pytorch --experiment <name> --out DIR [--budget B]`;
 
 const TRACE_OPTIONS = {
-  input: { type: 'string' },
-  classes: { type: 'string' },
-  width: { type: 'string' },
-  seed: { type: 'string' },
-  variant: { type: 'string', multiple: true },
+  ...MODEL_OPTIONS,
   shapes: { type: 'string' },
   layers: { type: 'boolean' },
   json: { type: 'boolean' },
@@ -94,14 +90,9 @@ function trace(args: readonly string[], io: CliIo): number {
   if (shapes !== 'tf' && shapes !== 'torch') {
     throw new Error(`invalid --shapes: ${JSON.stringify(shapes)} (expected one of tf, torch)`);
   }
-  const variants = parseVariants(name, values.variant ?? []);
-  const model = buildModel(name, {
-    inputShape: values.input === undefined ? undefined : parseShape(values.input),
-    classes: values.classes === undefined ? undefined : parseNumber(values.classes, 'classes'),
-    width: values.width === undefined ? undefined : parseNumber(values.width, 'width'),
-    seed: values.seed === undefined ? undefined : parseNumber(values.seed, 'seed'),
-    variants,
-  });
+  const options = parseModelOptions(name, values);
+  const variants = options.variants ?? {};
+  const model = buildModel(name, options);
   try {
     const result = traceModel(model);
     if (values.json) {
