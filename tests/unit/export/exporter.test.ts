@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PYTHON_SOURCES_FILE, renderPythonSources } from '../../../src/cli/pythonSources.ts';
 import { describeArchitecture } from '../../../src/lib/export/architecture.ts';
+import { snakeCase } from '../../../src/lib/export/pythonModel.ts';
 import { exportExperiment, exportModel } from '../../../src/lib/export/package.ts';
 import { decodeSafetensors, encodeSafetensors } from '../../../src/lib/export/weights.ts';
 import { getExperiment } from '../../../src/lib/experiments/registry.ts';
 import { buildModel } from '../../../src/lib/models/registry.ts';
 import { RESIDUAL_UNIT_DEFAULTS } from '../../../src/lib/models/residualUnit.ts';
-import { PACKAGE_FILES, runPython, writePackage } from './torch.ts';
+import { PACKAGE_FILES, runPython, runPythonJson, writePackage } from './torch.ts';
 
 const text = (files: { path: string; content: string | Uint8Array }[], path: string) =>
   String(files.find((f) => f.path === path)?.content);
@@ -25,17 +26,13 @@ describe('the Python sources', () => {
   });
 
   it("ResidualUnit's Python defaults are the library's", () => {
-    const script = [
+    const python = runPythonJson([
       'import inspect, json, sys',
       'sys.path.insert(0, "src/lib/export/python")',
       'import blocks',
       'print(json.dumps({k: p.default for k, p in inspect.signature(blocks.ResidualUnit).parameters.items() if p.default is not inspect.Parameter.empty}))',
-    ].join('\n');
-    const result = runPython(['-c', script]);
-    expect(result.stderr).toBe('');
-    const python = JSON.parse(result.stdout) as Record<string, unknown>;
-    const snake = (v: unknown) =>
-      typeof v === 'string' ? v.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : v;
+    ]);
+    const snake = (v: unknown) => (typeof v === 'string' ? snakeCase(v) : v);
     const d = RESIDUAL_UNIT_DEFAULTS;
     expect(python).toEqual({
       activation: snake(d.activation),
@@ -90,17 +87,15 @@ describe('the deepest model', () => {
       weights.reduce((n, v) => n + tf.util.sizeFromShape(v.shape as number[]), 0);
     const expected = [count(model.trainableWeights), count(model.nonTrainableWeights)];
     model.dispose();
-    const script = [
+    const counts = runPythonJson([
       'import json, sys',
       `sys.path.insert(0, ${JSON.stringify(dir)})`,
       'import model',
       'm = model.build()',
       'buffers = sum(b.numel() for n, b in m.named_buffers() if not n.endswith("num_batches_tracked"))',
       'print(json.dumps([sum(p.numel() for p in m.parameters()), buffers]))',
-    ].join('\n');
-    const result = runPython(['-c', script]);
-    expect(result.stderr).toBe('');
-    expect(JSON.parse(result.stdout)).toEqual(expected);
+    ]);
+    expect(counts).toEqual(expected);
   }, 120_000);
 });
 

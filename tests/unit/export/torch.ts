@@ -24,6 +24,13 @@ export function runPython(
   return result;
 }
 
+/** Runs a Python script (its lines) that prints one JSON value, and returns that value; its stderr must be empty. */
+export function runPythonJson(lines: string[]): unknown {
+  const result = runPython(['-c', lines.join('\n')]);
+  if (result.status !== 0 || result.stderr !== '') throw new Error(`python failed:\n${result.stderr}`);
+  return JSON.parse(result.stdout);
+}
+
 /** Writes an exported package's files into a folder. */
 export function writePackage(dir: string, files: readonly ExportedFile[]): void {
   mkdirSync(dir, { recursive: true });
